@@ -1,0 +1,61 @@
+"""Globe: communities of practice for teachers. `create_app()` builds the Flask application."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import load_config
+from . import extensions
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Config -> extensions -> backends -> blueprints -> CLI."""
+    overrides = dict(overrides or {})
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("GLOBE_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from . import cli, errors_web, templating
+    errors_web.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables with SQLAlchemy)
+    from .auth import configure_login
+    from .models.base import render_migration_item
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(__file__).parent.parent / "migrations"),
+                     render_as_batch=True, render_item=render_migration_item)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    configure_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .views import accounts, admin, communities, main
+    for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, and use WAL so readers never block the writer."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; avoids an fsync per commit
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

@@ -1,0 +1,66 @@
+"""`flask --app wsgi globe ...`: non-interactive commands for scripts and operators."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import inspect
+
+from .errors import GlobeError, InvalidInput
+from .extensions import db
+
+globe_cli = AppGroup("globe", help="Globe administration commands.")
+
+
+def _fail(err: GlobeError) -> None:
+    if isinstance(err, InvalidInput):
+        messages = [f"{field}: {msg}" for field, msgs in err.fields.items() for msg in msgs]
+        raise click.ClickException("; ".join(messages))
+    raise click.ClickException(err.detail)
+
+
+def _require_schema() -> None:
+    if not inspect(db.engine).has_table("users"):
+        raise click.ClickException("The database has no tables yet: run `flask --app wsgi db upgrade` first.")
+
+
+@globe_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--name", default=None, help="Display name (default: the part of the email before @).")
+@click.option("--admin", is_flag=True, help="Make a site admin.")
+@click.option("--mentor", is_flag=True, help="Give the site-wide mentor role.")
+@click.option("--curator", is_flag=True, help="Give the knowledge-base curator role.")
+@click.option("--expertise", default="", help='Comma-separated expertise, e.g. "course design,publishing".')
+def create_user(email, password, name, admin, mentor, curator, expertise):
+    """Create an account, optionally with site-wide roles."""
+    from .services import accounts
+    _require_schema()
+    try:
+        user = accounts.register_user(email=email, display_name=name or email.split("@")[0], password=password)
+        if admin or mentor or curator or expertise:
+            accounts.set_site_roles(accounts.SYSTEM, user, is_admin=admin, is_mentor=mentor,
+                                    is_curator=curator, expertise=expertise)
+    except GlobeError as err:
+        _fail(err)
+    roles = ", ".join(user.site_roles) or "no site roles"
+    click.echo(f"Created user {user.id}: {user.email} ({roles}).")
+
+
+@globe_cli.command("demo")
+def demo():
+    """Load demo communities, people and content (safe to run again)."""
+    from .demo import load_demo
+    _require_schema()
+    try:
+        logins = load_demo()
+    except GlobeError as err:
+        _fail(err)
+    click.echo("Demo data is ready. Log in with any of these (password for all: "
+               f"{logins['password']}):")
+    for email, description in logins["accounts"]:
+        click.echo(f"  {email:<32} {description}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(globe_cli)

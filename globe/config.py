@@ -1,0 +1,64 @@
+"""Every setting Globe reads, each with a working embedded default, and how they are loaded.
+
+Order: DEFAULTS, then `GLOBE_*` environment variables, then the overrides given to create_app()."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+MB = 1024 * 1024
+
+DEFAULTS: dict[str, object] = {
+    # Storage locations. Relative paths are resolved against the checkout (the instance folder's parent).
+    "DATABASE_URL": None,  # None -> sqlite file `globe.sqlite3` in the instance folder
+    "SEARCH_INDEX_DIR": "search_index",
+    "UPLOAD_DIR": "uploads",
+    "SEARCH_BACKEND": "whoosh",  # whoosh | postgres
+    "STORAGE_BACKEND": "local",  # local | memory (tests)
+    "REDIS_URL": None,  # shared rate limits across processes when set
+    "SECRET_KEY": None,  # None -> generated once into instance/secret_key
+    "MAX_UPLOAD_BYTES": 100 * MB,
+    "MAX_WIKI_PAGE_BYTES": 1 * MB,
+    "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug method; tests use a cheap one for speed
+    "LOGIN_RATE_LIMIT": "10 per minute",  # per IP and per account, failed attempts only
+    "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SITE_NAME": "Globe",
+    "API_MAX_PER_PAGE": 100,
+    "TOKEN_DEFAULT_DAYS": 90,
+}
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    """Fill app.config from DEFAULTS, the environment and overrides, then derive the rest."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("GLOBE")
+    if overrides:
+        app.config.from_mapping(overrides)
+    base = Path(app.instance_path).parent
+    for key in ("SEARCH_INDEX_DIR", "UPLOAD_DIR"):
+        app.config[key] = str((base / str(app.config[key])).resolve())
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or _default_database_url(app)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + MB  # room for form fields
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session; a long-open edit form still saves
+
+
+def _default_database_url(app: Flask) -> str:
+    return f"sqlite:///{Path(app.instance_path) / 'globe.sqlite3'}"
+
+
+def _instance_secret(app: Flask) -> str:
+    """Read the generated secret key, creating it (mode 0600) the first time."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

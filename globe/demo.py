@@ -1,0 +1,133 @@
+"""Demo data that makes a first run look alive, loaded through the services (idempotent)."""
+from __future__ import annotations
+
+from .errors import NotFound
+from .services import accounts, communities
+from .services.accounts import SYSTEM
+
+DEMO_PASSWORD = "globe-demo-2026"
+
+# (slug, name, domain, policy, visibility)
+COMMUNITIES = [
+    ("materials-development", "Materials & Resources Development",
+     "Designing, adapting and sharing classroom materials for English learners.", "open", "public"),
+    ("teaching-speaking", "Teaching Speaking",
+     "Helping learners speak with fluency, accuracy and confidence.", "open", "public"),
+    ("young-learners", "Young Learners",
+     "Teaching English to children aged 5 to 12 through play, stories and songs.", "open", "public"),
+    ("eap", "English for Academic Purposes",
+     "Preparing students for study in English at university.", "request", "public"),
+    ("assessment", "Assessment & Testing",
+     "Fair, useful tests and feedback that help learners improve.", "request", "public"),
+    ("teacher-education", "Teacher Education",
+     "Training and mentoring pre-service and in-service English teachers.", "request", "members"),
+    ("digital-tools", "Digital Tools for the Classroom",
+     "Low-bandwidth technology that works for real classrooms.", "open", "public"),
+    ("inclusive-practice", "Inclusive Practice",
+     "Teaching learners with special educational needs and disabilities.", "open", "public"),
+    ("reading-writing", "Reading & Writing",
+     "Extensive reading, process writing and literacy across levels.", "open", "public"),
+    ("pronunciation", "Pronunciation",
+     "Intelligibility-focused pronunciation teaching for any accent.", "open", "public"),
+    ("esp", "English for Specific Purposes",
+     "English for work: tourism, health care, engineering and more.", "request", "public"),
+    ("research-practice", "Classroom Research",
+     "Action research and exploratory practice by teachers.", "invite", "members"),
+    ("mena-teachers", "MENA English Teachers' Association",
+     "A regional association of English teachers in the Middle East and North Africa.", "request", "members"),
+    ("large-classes", "Teaching Large Classes",
+     "Practical ideas for classes of 50, 80 or more learners with few resources.", "open", "public"),
+]
+
+# (email, name, bio) — the first three are special roles, the rest are teachers.
+PEOPLE = [
+    ("admin@globe.example", "Amina Haddad", "Site admin and programme coordinator."),
+    ("mentor.design@globe.example", "Daniel Okafor", "Course designer and author of ELT syllabi."),
+    ("mentor.publishing@globe.example", "Sofia Marques", "Editor and publishing consultant for ELT materials."),
+    ("facilitator@globe.example", "Leila Benali", "Teacher trainer; facilitates several communities."),
+    ("editor@globe.example", "Tomás García", "Secondary teacher who curates our wiki pages."),
+    ("teacher@globe.example", "Mei Chen", "Primary English teacher in a large public school."),
+    ("newcomer@globe.example", "Yusuf Demir", "Newly qualified teacher in Izmir."),
+]
+
+# (email, slug, role)
+MEMBERSHIPS = [
+    ("facilitator@globe.example", slug, "facilitator") for slug, *_ in COMMUNITIES
+] + [
+    ("editor@globe.example", "materials-development", "editor"),
+    ("editor@globe.example", "teaching-speaking", "editor"),
+    ("editor@globe.example", "teacher-education", "editor"),
+    ("teacher@globe.example", "young-learners", "member"),
+    ("teacher@globe.example", "materials-development", "member"),
+    ("teacher@globe.example", "large-classes", "member"),
+    ("teacher@globe.example", "mena-teachers", "member"),
+    ("mentor.design@globe.example", "teacher-education", "member"),
+    ("mentor.publishing@globe.example", "materials-development", "member"),
+]
+
+
+def load_demo() -> dict:
+    """Create whatever part of the demo is missing and describe the logins."""
+    people = {email: _person(email, name, bio) for email, name, bio in PEOPLE}
+    _roles(people)
+    for slug, name, domain, policy, visibility in COMMUNITIES:
+        _community(slug, name, domain, policy, visibility)
+    for email, slug, role in MEMBERSHIPS:
+        _member(people[email], slug, role)
+    _pending_request(people["newcomer@globe.example"], "eap")
+    return {"password": DEMO_PASSWORD, "accounts": [
+        ("admin@globe.example", "site admin"),
+        ("mentor.design@globe.example", "mentor: course design, business strategy"),
+        ("mentor.publishing@globe.example", "mentor: publishing, marketing"),
+        ("facilitator@globe.example", "facilitator of every community"),
+        ("editor@globe.example", "editor in three communities"),
+        ("teacher@globe.example", "member of four communities"),
+        ("newcomer@globe.example", "new teacher with a pending request"),
+    ]}
+
+
+def _person(email: str, name: str, bio: str):
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        user = accounts.register_user(email=email, display_name=name, password=DEMO_PASSWORD)
+        accounts.update_profile(user, user, display_name=name, bio=bio, country="", languages="English")
+    return user
+
+
+def _roles(people: dict) -> None:
+    accounts.set_site_roles(SYSTEM, people["admin@globe.example"], is_admin=True, is_mentor=False,
+                            is_curator=True)
+    accounts.set_site_roles(SYSTEM, people["mentor.design@globe.example"], is_admin=False, is_mentor=True,
+                            is_curator=False, expertise="course design, business strategy, syllabus design")
+    accounts.set_site_roles(SYSTEM, people["mentor.publishing@globe.example"], is_admin=False, is_mentor=True,
+                            is_curator=False, expertise="publishing, marketing, editing")
+
+
+def _community(slug, name, domain, policy, visibility) -> None:
+    try:
+        communities.get_community(slug)
+    except NotFound:
+        communities.create_community(SYSTEM, slug=slug, name=name, domain=domain, policy=policy,
+                                     visibility=visibility, description=f"{domain} Share what works, ask "
+                                     "questions, and build resources together with teachers worldwide.")
+
+
+def _member(user, slug: str, role: str) -> None:
+    community = communities.get_community(slug)
+    record = communities.membership(community, user.id)
+    if record is not None and record.is_active:
+        return
+    if record is None or record.status != "pending":
+        communities.invite(SYSTEM, community, email=user.email)
+        if communities.membership(community, user.id).status == "invited":
+            communities.accept_invitation(user, community)
+    else:
+        communities.decide_request(SYSTEM, community, user.id, approve=True)
+    if role != "member":
+        communities.set_role(SYSTEM, community, user.id, role)
+
+
+def _pending_request(user, slug: str) -> None:
+    community = communities.get_community(slug)
+    if communities.membership(community, user.id) is None:
+        communities.join(user, community, message="I teach first-year university students and would love to learn.")

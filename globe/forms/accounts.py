@@ -1,0 +1,44 @@
+"""Forms for registering, logging in, the profile, API tokens and site roles."""
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+
+from . import BaseForm
+
+
+class RegisterForm(BaseForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=256)],
+                             description="At least 8 characters.")
+    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords do not match.")])
+
+
+class LoginForm(BaseForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField("Keep me logged in")
+
+
+class ProfileForm(BaseForm):
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    bio = TextAreaField("About you", validators=[Length(max=4000)])
+    expertise = StringField("Expertise", validators=[Length(max=1000)],
+                            description="Comma-separated, e.g. pronunciation, course design")
+    languages = StringField("Languages you teach", validators=[Length(max=300)],
+                            description="Comma-separated, e.g. English, Arabic")
+    country = StringField("Country", validators=[Length(max=80)])
+
+
+class TokenForm(BaseForm):
+    name = StringField("Token name", validators=[DataRequired(), Length(max=80)],
+                       description="What the token is for, e.g. 'LMS sync'.")
+    expires_in_days = IntegerField("Expires after (days)", validators=[Optional(), NumberRange(1, 3650)],
+                                   description="Leave empty for a token that does not expire.")
+
+
+class SiteRolesForm(BaseForm):
+    is_admin = BooleanField("Site admin")
+    is_mentor = BooleanField("Mentor")
+    is_curator = BooleanField("Knowledge-base curator")
+    expertise = StringField("Expertise areas", validators=[Length(max=1000)],
+                            description="Comma-separated, e.g. course design, publishing")

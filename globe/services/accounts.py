@@ -1,0 +1,190 @@
+"""Accounts: registration, login checks, profiles, site roles and personal API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import transaction
+from ..errors import InvalidInput, NotFound, PermissionDenied
+from ..extensions import db
+from ..models import ApiToken, User
+from ..models.base import utcnow
+from ..permissions import require
+from .validation import Checker, parse_tags
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+TOKEN_PREFIX = "glb_"
+
+
+class SystemActor:
+    """The command line and demo loader: acts with admin rights, owns nothing."""
+
+    id = None
+    is_authenticated = True
+    is_admin = True
+    is_mentor = is_curator = False
+    display_name = "Globe"
+
+
+SYSTEM = SystemActor()
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def _check_email(check: Checker, email: str) -> str:
+    email = normalize_email(email)
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as err:
+        check.add("email", f"Enter a valid email address ({err}).")
+        return email
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        check.add("email", "An account with this email already exists.")
+    return email
+
+
+def _check_password(check: Checker, password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        check.add("password", f"Password must be at least {MIN_PASSWORD} characters.")
+    elif len(password) > MAX_PASSWORD:
+        check.add("password", f"Password must be at most {MAX_PASSWORD} characters.")
+
+
+def register_user(*, email: str, display_name: str, password: str) -> User:
+    """Create an account with no special roles."""
+    check = Checker()
+    email = _check_email(check, email)
+    name = check.text("display_name", display_name, max_length=80, required=True, label="Display name")
+    _check_password(check, password)
+    check.done()
+    with transaction():
+        user = User(email=email, display_name=name, password_hash=hash_password(password),
+                    expertise=[], languages=[])
+        db.session.add(user)
+    return user
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    """A real hash to check against when the email is unknown, so timing does not reveal accounts."""
+    cache = current_app.extensions.setdefault("globe.dummy_password_hash", [])
+    if not cache:
+        cache.append(hash_password("not-a-real-password"))
+    return cache[0]
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose email and password match, else None (same work either way)."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return None
+    return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def update_profile(actor, user: User, *, display_name: str, bio: str = "", expertise="",
+                   languages="", country: str = "") -> User:
+    """Edit one's own profile (admins may edit anyone's)."""
+    if actor.id != user.id:
+        require(actor, "site.admin")
+    check = Checker()
+    name = check.text("display_name", display_name, max_length=80, required=True, label="Display name")
+    bio = check.text("bio", bio, max_length=4000)
+    country = check.text("country", country, max_length=80)
+    check.done()
+    with transaction():
+        user.display_name, user.bio, user.country = name, bio, country
+        user.expertise = parse_tags(expertise)
+        user.languages = parse_tags(languages, max_tags=10)
+    return user
+
+
+def set_site_roles(actor, user: User, *, is_admin: bool, is_mentor: bool, is_curator: bool,
+                   expertise=None) -> User:
+    """Grant or remove the site-wide admin, mentor and curator roles; a site keeps one admin."""
+    require(actor, "accounts.grant_roles")
+    if user.is_admin and not is_admin and _admin_count() <= 1:
+        raise InvalidInput({"is_admin": ["Globe must keep at least one site admin."]})
+    with transaction():
+        user.is_admin, user.is_mentor, user.is_curator = is_admin, is_mentor, is_curator
+        if expertise is not None:
+            user.expertise = parse_tags(expertise)
+    return user
+
+
+def _admin_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True)))
+
+
+# --- personal access tokens ------------------------------------------------------------------
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(actor, *, name: str, expires_in_days: int | None) -> tuple[ApiToken, str]:
+    """A new token for the actor; the plain token is returned once and never stored."""
+    if not actor.is_authenticated or actor.id is None:
+        raise PermissionDenied("Log in to create a token.")
+    check = Checker()
+    name = check.text("name", name, max_length=80, required=True)
+    if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
+        check.add("expires_in_days", "Expiry must be between 1 and 3650 days, or none.")
+    check.done()
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    with transaction():
+        token = ApiToken(user_id=actor.id, name=name, token_hash=hash_token(plain),
+                         prefix=plain[:10], expires_at=expires)
+        db.session.add(token)
+    return token, plain
+
+
+def revoke_token(actor, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.id:
+        raise NotFound("No such token.")
+    with transaction():
+        db.session.delete(token)
+
+
+def list_tokens(actor) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.created_at.desc())))
+
+
+def user_for_token(plain: str, *, now: datetime | None = None) -> User | None:
+    """The owner of a valid, unexpired token, recording when it was last used."""
+    if not plain or not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    now = now or utcnow()
+    if token is None or token.is_expired(now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        with transaction():
+            token.last_used_at = now
+    return token.user

@@ -1,0 +1,283 @@
+"""Communities of practice: creating them, finding the visible ones, and managing membership."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..db import transaction
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import Community, Membership, User
+from ..models.base import utcnow
+from ..models.communities import POLICIES, ROLES, VISIBILITIES
+from ..permissions import can, community_role, require, visible_scope
+from .validation import SLUG_RE, Checker
+
+LICENSES = ("cc-by", "cc-by-sa", "cc-by-nc", "cc0", "all-rights-reserved")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def get_community(slug: str) -> Community:
+    """The CoP with this slug (visible or not: its name and domain are never secret)."""
+    community = db.session.scalar(select(Community).where(Community.slug == (slug or "").lower()))
+    if community is None:
+        raise NotFound("No community with that address.")
+    return community
+
+
+def get_readable(actor, slug: str) -> Community:
+    """The CoP if the actor may read its content; PermissionDenied for a members-only CoP."""
+    community = get_community(slug)
+    require(actor, "communities.view_content", community)
+    return community
+
+
+def list_directory(actor, *, include_archived: bool = False) -> list[tuple[Community, int, str | None]]:
+    """Every CoP with its active member count and the actor's role; archived ones for admins only."""
+    counts = (select(Membership.community_id, func.count().label("n"))
+              .where(Membership.status == "active").group_by(Membership.community_id).subquery())
+    query = (select(Community, func.coalesce(counts.c.n, 0))
+             .outerjoin(counts, counts.c.community_id == Community.id).order_by(Community.name))
+    if not (include_archived and can(actor, "site.admin")):
+        query = query.where(Community.is_archived.is_(False))
+    roles = my_memberships(actor)
+    return [(c, n, roles.get(c.id)) for c, n in db.session.execute(query)]
+
+
+def my_memberships(actor) -> dict[int, str]:
+    """community_id -> role, or the pending/invited status, for the actor."""
+    if not actor.is_authenticated or actor.id is None:
+        return {}
+    rows = db.session.execute(select(Membership.community_id, Membership.role, Membership.status)
+                              .where(Membership.user_id == actor.id))
+    return {cid: role if status == "active" else status for cid, role, status in rows}
+
+
+def membership(community: Community, user_id: int | None) -> Membership | None:
+    if user_id is None:
+        return None
+    return db.session.scalar(select(Membership).where(
+        Membership.community_id == community.id, Membership.user_id == user_id))
+
+
+def list_members(actor, community: Community, *, status: str = "active") -> list[Membership]:
+    """Members (or pending requests / open invitations, for those who manage the CoP)."""
+    require(actor, "communities.view_members", community)
+    if status != "active":
+        require(actor, "communities.manage_members", community)
+    rank = {role: i for i, role in enumerate(reversed(ROLES))}
+    rows = db.session.scalars(select(Membership).join(User, Membership.user_id == User.id)
+                              .where(Membership.community_id == community.id, Membership.status == status)
+                              .order_by(User.display_name))
+    return sorted(rows, key=lambda m: rank.get(m.role, 99))
+
+
+def count_members(community: Community) -> int:
+    return db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.community_id == community.id, Membership.status == "active"))
+
+
+def communities_of(user: User) -> list[Membership]:
+    """A person's memberships of every status, newest first."""
+    return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)
+                                   .order_by(Membership.created_at.desc())))
+
+
+# --- creating and editing CoPs ---------------------------------------------------------------
+
+def _check_settings(check: Checker, data: dict) -> dict:
+    return {
+        "name": check.text("name", data.get("name"), max_length=120, required=True),
+        "domain": check.text("domain", data.get("domain"), max_length=300, required=True),
+        "description": check.text("description", data.get("description"), max_length=20000),
+        "policy": check.choice("policy", data.get("policy", "open"), POLICIES),
+        "visibility": check.choice("visibility", data.get("visibility", "public"), VISIBILITIES),
+        "default_license": check.choice("default_license", data.get("default_license", "cc-by"), LICENSES,
+                                        label="Default licence"),
+        "members_can_edit_wiki": bool(data.get("members_can_edit_wiki", False)),
+    }
+
+
+def create_community(actor, *, slug: str, **data) -> Community:
+    """A new CoP (site admins only)."""
+    require(actor, "communities.create")
+    check = Checker()
+    slug = (slug or "").strip().lower()
+    if not SLUG_RE.match(slug):
+        check.add("slug", "Use 1-60 lowercase letters, digits and hyphens, not starting or ending with a hyphen.")
+    elif db.session.scalar(select(Community.id).where(Community.slug == slug)):
+        check.add("slug", "Another community already uses this address.")
+    settings = _check_settings(check, data)
+    check.done()
+    with transaction():
+        community = Community(slug=slug, **settings)
+        db.session.add(community)
+    return community
+
+
+def update_community(actor, community: Community, **data) -> Community:
+    """Change a CoP's settings; the slug (its address) stays fixed."""
+    require(actor, "communities.edit", community)
+    check = Checker()
+    settings = _check_settings(check, data)
+    check.done()
+    with transaction():
+        for key, value in settings.items():
+            setattr(community, key, value)
+    return community
+
+
+def set_archived(actor, community: Community, archived: bool) -> Community:
+    """Archive (read-only, out of the directory) or bring back a CoP."""
+    require(actor, "communities.archive", community)
+    with transaction():
+        community.is_archived = archived
+    return community
+
+
+# --- joining and leaving ---------------------------------------------------------------------
+
+def join(actor, community: Community, *, message: str = "") -> Membership:
+    """Open CoP: member at once. Request CoP: a pending request. Invite-only: refused."""
+    existing = membership(community, actor.id) if actor.is_authenticated else None
+    if existing and existing.status in ("active", "pending"):
+        raise Conflict("You are already a member." if existing.is_active else "Your request is already waiting.")
+    if existing and existing.status == "invited":
+        return accept_invitation(actor, community)
+    if community.policy == "invite" and actor.is_authenticated:
+        raise InvalidInput({"_": ["This community is by invitation only; a facilitator can invite you."]})
+    require(actor, "communities.join", community)
+    check = Checker()
+    message = check.text("message", message, max_length=2000)
+    check.done()
+    status = "active" if community.policy == "open" else "pending"
+    with transaction():
+        record = existing or Membership(community=community, user_id=actor.id)
+        record.role, record.status, record.message = "member", status, message
+        record.decision_message, record.decided_at = "", None
+        db.session.add(record)
+    return record
+
+
+def leave(actor, community: Community) -> None:
+    """Leave a CoP, withdraw a request, or turn down an invitation."""
+    record = membership(community, actor.id)
+    if record is None or record.status == "declined":
+        raise NotFound("You are not a member of this community.")
+    if record.is_active and record.role == "facilitator":
+        _ensure_other_facilitator(community, record)
+    with transaction():
+        db.session.delete(record)
+
+
+def accept_invitation(actor, community: Community) -> Membership:
+    record = membership(community, actor.id)
+    if record is None or record.status != "invited":
+        raise NotFound("There is no invitation waiting for you here.")
+    with transaction():
+        record.status, record.decided_at = "active", utcnow()
+    return record
+
+
+# --- facilitators' tools ---------------------------------------------------------------------
+
+def decide_request(actor, community: Community, user_id: int, *, approve: bool, message: str = "") -> Membership:
+    """Approve or decline a pending request, optionally with a message to the person."""
+    require(actor, "communities.manage_members", community)
+    record = membership(community, user_id)
+    if record is None or record.status != "pending":
+        raise Conflict("There is no pending request from this person.")
+    check = Checker()
+    message = check.text("message", message, max_length=2000)
+    check.done()
+    with transaction():
+        record.status = "active" if approve else "declined"
+        record.decision_message, record.decided_at = message, utcnow()
+    return record
+
+
+def invite(actor, community: Community, *, email: str, message: str = "") -> Membership:
+    """Invite a registered person by email; they accept from their profile page."""
+    require(actor, "communities.manage_members", community)
+    from .accounts import find_user_by_email
+    check = Checker()
+    message = check.text("message", message, max_length=2000)
+    user = find_user_by_email(email)
+    if user is None:
+        check.add("email", "Nobody with this email has a Globe account yet.")
+    check.done()
+    record = membership(community, user.id)
+    if record and record.status in ("active", "invited"):
+        raise Conflict(f"{user.display_name} is already {'a member' if record.is_active else 'invited'}.")
+    with transaction():
+        record = record or Membership(community=community, user_id=user.id)
+        record.role, record.message, record.invited_by_id = "member", message, actor.id
+        # A pending request answered by an invitation is simply approved.
+        record.status = "active" if record.status == "pending" else "invited"
+        db.session.add(record)
+    return record
+
+
+def set_role(actor, community: Community, user_id: int, role: str) -> Membership:
+    """Change an active member's role; the last facilitator cannot step down."""
+    require(actor, "communities.manage_members", community)
+    check = Checker()
+    check.choice("role", role, ROLES)
+    check.done()
+    record = _active_member(community, user_id)
+    if record.role == "facilitator" and role != "facilitator":
+        _ensure_other_facilitator(community, record)
+    with transaction():
+        record.role = role
+    return record
+
+
+def approve_or_set(actor, community: Community, user_id: int, *, role: str | None, status: str | None) -> Membership:
+    """The API's PUT on a member: approve a request and/or set a role."""
+    if status not in (None, "active"):
+        raise InvalidInput({"status": ["Only 'active' (approve a request) can be set."]})
+    record = membership(community, user_id)
+    if status == "active" and record is not None and record.status == "pending":
+        record = decide_request(actor, community, user_id, approve=True)
+    if role is not None:
+        record = set_role(actor, community, user_id, role)
+    if record is None or (role is None and status is None):
+        raise InvalidInput({"_": ["Give a role, or status 'active' to approve a request."]})
+    return record
+
+
+def remove_member(actor, community: Community, user_id: int) -> None:
+    require(actor, "communities.manage_members", community)
+    record = membership(community, user_id)
+    if record is None or record.status == "declined":
+        raise NotFound("This person is not a member.")
+    if record.is_active and record.role == "facilitator":
+        _ensure_other_facilitator(community, record)
+    with transaction():
+        db.session.delete(record)
+
+
+def _active_member(community: Community, user_id: int) -> Membership:
+    record = membership(community, user_id)
+    if record is None or not record.is_active:
+        raise NotFound("This person is not an active member.")
+    return record
+
+
+def _ensure_other_facilitator(community: Community, record: Membership) -> None:
+    others = db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.community_id == community.id, Membership.status == "active",
+        Membership.role == "facilitator", Membership.id != record.id))
+    if not others:
+        raise Conflict("A community must keep at least one facilitator: appoint another one first.")
+
+
+def role_in(actor, community: Community) -> str | None:
+    """The actor's active role (for templates)."""
+    return community_role(actor, community)
+
+
+def visible_communities(actor) -> list[Community]:
+    """CoPs whose content the actor may read, by name."""
+    return list(db.session.scalars(select(Community).where(visible_scope(actor).community_filter())
+                                   .where(Community.is_archived.is_(False)).order_by(Community.name)))

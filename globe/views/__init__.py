@@ -1,0 +1,23 @@
+"""HTML blueprints: thin views that parse input, call one service, and render or redirect."""
+from flask import abort, request
+
+
+def form_status(form) -> int:
+    """400 when a submitted form is shown again with errors, else 200."""
+    return 400 if form.is_submitted() else 200
+
+
+def int_arg(value) -> int:
+    """A positive integer from a form or URL, or a 400 page."""
+    text = str(value or "")
+    if not text.isdigit() or len(text) > 18:
+        abort(400, "A number was expected.")
+    return int(text)
+
+
+def safe_next(default: str) -> str:
+    """The ?next= target when it stays on this site, else the default (no open redirects)."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

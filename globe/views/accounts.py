@@ -1,0 +1,142 @@
+"""Register, log in and out, the profile page, invitations and personal API tokens."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import InvalidInput
+from ..extensions import limiter
+from ..forms.accounts import LoginForm, ProfileForm, RegisterForm, TokenForm
+from ..forms.communities import ConfirmForm
+from ..services import accounts, communities
+from . import form_status, safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _email_key() -> str:
+    return "login:" + accounts.normalize_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count against the login limits."""
+    return response.status_code != 302
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(email=form.email.data, display_name=form.display_name.data,
+                                          password=form.password.data)
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            login_user(user)
+            flash(f"Welcome to Globe, {user.display_name}! Join a community to get started.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/register.html", form=form), form_status(form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(f"Logged in as {user.display_name}.", "success")
+            return redirect(safe_next(url_for("main.home")))
+        form.form_errors.append("Email or password is incorrect.")
+    return render_template("accounts/login.html", form=form), form_status(form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are logged out.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/profile")
+@login_required
+def profile():
+    memberships = communities.communities_of(current_user)
+    return render_template("accounts/profile.html", user=current_user, memberships=memberships,
+                           tokens=accounts.list_tokens(current_user), token_form=TokenForm(),
+                           confirm=ConfirmForm(), own=True)
+
+
+@bp.route("/people/<int:user_id>")
+def person(user_id: int):
+    user = accounts.get_user(user_id)
+    memberships = [m for m in communities.communities_of(user) if m.is_active
+                   and (m.community.is_public or communities.role_in(current_user, m.community))]
+    return render_template("accounts/profile.html", user=user, memberships=memberships, own=False)
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.expertise.data = ", ".join(current_user.expertise or [])
+        form.languages.data = ", ".join(current_user.languages or [])
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, current_user, display_name=form.display_name.data,
+                                    bio=form.bio.data, expertise=form.expertise.data,
+                                    languages=form.languages.data, country=form.country.data)
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/edit_profile.html", form=form), form_status(form)
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            token, plain = accounts.create_token(current_user, name=form.name.data,
+                                                 expires_in_days=form.expires_in_days.data)
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            return render_template("accounts/token_created.html", token=token, plain=plain)
+    memberships = communities.communities_of(current_user)
+    return render_template("accounts/profile.html", user=current_user, memberships=memberships,
+                           tokens=accounts.list_tokens(current_user), token_form=form,
+                           confirm=ConfirmForm(), own=True), 400
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    accounts.revoke_token(current_user, token_id)
+    flash("Token revoked: it no longer works.", "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/invitations/<slug>/<answer>", methods=["POST"])
+@login_required
+def answer_invitation(slug: str, answer: str):
+    community = communities.get_community(slug)
+    if answer == "accept":
+        communities.accept_invitation(current_user, community)
+        flash(f"Welcome to {community.name}!", "success")
+        return redirect(url_for("communities.home", slug=community.slug))
+    communities.leave(current_user, community)
+    flash("Invitation declined.", "success")
+    return redirect(url_for("accounts.profile"))
+

@@ -1,0 +1,168 @@
+"""A CoP's pages: its home, joining and leaving, members, and the facilitators' tools."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..errors import InvalidInput
+from ..forms.communities import (CommunityForm, ConfirmForm, DecisionForm, InviteForm, JoinForm, MemberForm,
+                                 NewCommunityForm, RoleForm)
+from ..permissions import can, require
+from ..services import communities
+from . import form_status, int_arg
+
+bp = Blueprint("communities", __name__)
+
+
+@bp.route("/c/<slug>")
+def home(slug: str):
+    community = communities.get_community(slug)
+    mine = communities.membership(community, current_user.id)
+    if not can(current_user, "communities.view_content", community):
+        return render_template("communities/closed.html", community=community, membership=mine,
+                               join_form=JoinForm()), 200
+    members = communities.list_members(current_user, community)
+    return render_template("communities/home.html", community=community, membership=mine, members=members,
+                           facilitators=[m for m in members if m.role == "facilitator"],
+                           join_form=JoinForm(), confirm=ConfirmForm())
+
+
+@bp.route("/c/<slug>/join", methods=["POST"])
+@login_required
+def join(slug: str):
+    community = communities.get_community(slug)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            record = communities.join(current_user, community, message=form.message.data)
+        except InvalidInput as err:
+            flash(" ".join(sum(err.fields.values(), [])), "error")
+        else:
+            if record.is_active:
+                flash(f"Welcome to {community.name}!", "success")
+            else:
+                flash("Your request was sent. A facilitator will answer it.", "success")
+    return redirect(url_for("communities.home", slug=community.slug))
+
+
+@bp.route("/c/<slug>/leave", methods=["POST"])
+@login_required
+def leave(slug: str):
+    community = communities.get_community(slug)
+    communities.leave(current_user, community)
+    flash(f"You left {community.name}.", "success")
+    return redirect(url_for("communities.home", slug=community.slug))
+
+
+@bp.route("/c/<slug>/members")
+def members(slug: str):
+    community = communities.get_readable(current_user, slug)
+    manage = can(current_user, "communities.manage_members", community)
+    context = {"community": community, "members": communities.list_members(current_user, community),
+               "manage": manage}
+    if manage:
+        context.update(pending=communities.list_members(current_user, community, status="pending"),
+                       invited=communities.list_members(current_user, community, status="invited"),
+                       invite_form=InviteForm(), decision_form=DecisionForm(), role_form=RoleForm(),
+                       member_form=MemberForm())
+    return render_template("communities/members.html", **context)
+
+
+@bp.route("/c/<slug>/members/decide", methods=["POST"])
+@login_required
+def decide(slug: str):
+    community = communities.get_community(slug)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        approve = form.decision.data == "approve"
+        record = communities.decide_request(current_user, community, int_arg(form.user_id.data),
+                                            approve=approve, message=form.message.data)
+        flash(f"{record.user.display_name} {'is now a member' if approve else 'was declined'}.", "success")
+    return redirect(url_for("communities.members", slug=community.slug))
+
+
+@bp.route("/c/<slug>/members/invite", methods=["POST"])
+@login_required
+def invite(slug: str):
+    community = communities.get_community(slug)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            record = communities.invite(current_user, community, email=form.email.data, message=form.message.data)
+        except InvalidInput as err:
+            flash(" ".join(sum(err.fields.values(), [])), "error")
+        else:
+            flash(f"{record.user.display_name} was invited.", "success")
+    else:
+        flash("Enter the email address of the person to invite.", "error")
+    return redirect(url_for("communities.members", slug=community.slug))
+
+
+@bp.route("/c/<slug>/members/role", methods=["POST"])
+@login_required
+def set_role(slug: str):
+    community = communities.get_community(slug)
+    form = RoleForm()
+    if form.validate_on_submit():
+        record = communities.set_role(current_user, community, int_arg(form.user_id.data), form.role.data)
+        flash(f"{record.user.display_name} is now {record.role}.", "success")
+    else:
+        flash("Choose a role.", "error")
+    return redirect(url_for("communities.members", slug=community.slug))
+
+
+@bp.route("/c/<slug>/members/remove", methods=["POST"])
+@login_required
+def remove(slug: str):
+    community = communities.get_community(slug)
+    form = MemberForm()
+    if form.validate_on_submit():
+        communities.remove_member(current_user, community, int_arg(form.user_id.data))
+        flash("Member removed.", "success")
+    return redirect(url_for("communities.members", slug=community.slug))
+
+
+# --- site admins: create, edit, archive ------------------------------------------------------
+
+@bp.route("/communities/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = NewCommunityForm()
+    if form.validate_on_submit():
+        try:
+            community = communities.create_community(current_user, slug=form.slug.data, **form.settings())
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash(f"{community.name} was created. Invite its first facilitator from the members page.", "success")
+            return redirect(url_for("communities.home", slug=community.slug))
+    elif not form.is_submitted():
+        require(current_user, "communities.create")
+    return render_template("communities/edit.html", form=form, community=None), form_status(form)
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    community = communities.get_community(slug)
+    form = CommunityForm(obj=community)
+    if form.validate_on_submit():
+        try:
+            communities.update_community(current_user, community, **form.settings())
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash("Settings saved.", "success")
+            return redirect(url_for("communities.home", slug=community.slug))
+    elif not form.is_submitted():
+        require(current_user, "communities.edit", community)
+    return render_template("communities/edit.html", form=form, community=community,
+                           confirm=ConfirmForm()), form_status(form)
+
+
+@bp.route("/c/<slug>/archive", methods=["POST"])
+@login_required
+def archive(slug: str):
+    community = communities.get_community(slug)
+    archived = not community.is_archived
+    communities.set_archived(current_user, community, archived)
+    flash(f"{community.name} is {'archived' if archived else 'active again'}.", "success")
+    return redirect(url_for("communities.home", slug=community.slug))

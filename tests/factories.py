@@ -1,0 +1,42 @@
+"""Test data built through the services, so every test exercises the real rules."""
+from __future__ import annotations
+
+import itertools
+
+from globe.services import accounts, communities
+from globe.services.accounts import SYSTEM
+
+PASSWORD = "password123"
+_counter = itertools.count(1)
+
+
+def make_user(name: str | None = None, *, email: str | None = None, admin: bool = False, mentor: bool = False,
+              curator: bool = False, expertise: str = ""):
+    n = next(_counter)
+    user = accounts.register_user(email=email or f"user{n}@example.org", display_name=name or f"User {n}",
+                                  password=PASSWORD)
+    if admin or mentor or curator or expertise:
+        accounts.set_site_roles(SYSTEM, user, is_admin=admin, is_mentor=mentor, is_curator=curator,
+                                expertise=expertise)
+    return user
+
+
+def make_community(slug: str | None = None, *, policy: str = "open", visibility: str = "public",
+                   facilitator=None, **settings):
+    n = next(_counter)
+    community = communities.create_community(SYSTEM, slug=slug or f"cop-{n}", name=settings.pop("name", f"CoP {n}"),
+                                             domain=settings.pop("domain", "Teaching English"), policy=policy,
+                                             visibility=visibility, **settings)
+    if facilitator is not None:
+        add_member(community, facilitator, "facilitator")
+    return community
+
+
+def add_member(community, user, role: str = "member"):
+    """Make the user an active member with the given role, whatever the CoP's policy."""
+    communities.invite(SYSTEM, community, email=user.email)
+    if communities.membership(community, user.id).status == "invited":
+        communities.accept_invitation(user, community)
+    if role != "member":
+        communities.set_role(SYSTEM, community, user.id, role)
+    return communities.membership(community, user.id)

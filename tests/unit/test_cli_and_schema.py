@@ -1,0 +1,64 @@
+"""The command line (create-user, demo) and the Alembic migrations matching the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine
+
+from testapp import app_config
+from globe import create_app
+from globe.extensions import db
+from globe.services import accounts, communities
+
+
+def test_create_user_with_roles(app):
+    result = app.test_cli_runner().invoke(args=["globe", "create-user", "--email", "Dan@Example.org",
+                                                "--password", "long password", "--name", "Dan", "--mentor",
+                                                "--expertise", "course design,publishing"])
+    assert result.exit_code == 0, result.output
+    user = accounts.find_user_by_email("dan@example.org")
+    assert user.is_mentor and user.expertise == ["course design", "publishing"]
+    assert accounts.authenticate("dan@example.org", "long password") == user
+
+
+def test_create_user_reports_bad_input_without_a_traceback(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["globe", "create-user", "--email", "a@example.org", "--password", "long password"])
+    result = runner.invoke(args=["globe", "create-user", "--email", "A@example.org", "--password", "long password"])
+    assert result.exit_code == 1 and "already exists" in result.output
+    result = runner.invoke(args=["globe", "create-user", "--email", "b@example.org", "--password", "short"])
+    assert result.exit_code == 1 and "at least 8" in result.output
+
+
+def test_demo_is_idempotent_and_prints_logins(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["globe", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@globe.example" in first.output
+    directory = communities.list_directory(accounts.find_user_by_email("admin@globe.example"))
+    assert len(directory) == 14
+    assert {c.visibility for c, *_ in directory} == {"public", "members"}
+    assert {c.policy for c, *_ in directory} == {"open", "request", "invite"}
+    second = runner.invoke(args=["globe", "demo"])
+    assert second.exit_code == 0, second.output
+    assert len(communities.list_directory(accounts.find_user_by_email("admin@globe.example"))) == 14
+    mentors = [u for u in (accounts.find_user_by_email(e) for e in ("mentor.design@globe.example",
+                                                                    "mentor.publishing@globe.example"))]
+    assert all(m.is_mentor and m.expertise for m in mentors)
+
+
+def test_commands_explain_a_missing_schema(tmp_path):
+    app = create_app(app_config(tmp_path))
+    result = app.test_cli_runner().invoke(args=["globe", "demo"])
+    assert result.exit_code == 1 and "db upgrade" in result.output
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path):
+    app = create_app(app_config(tmp_path))
+    with app.app_context():
+        upgrade()
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        with engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}),
+                                    db.metadata)
+        engine.dispose()
+    assert diff == []
