@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from .config import load_config
 from . import extensions
+from .backends import init_backends
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -20,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, overrides)
     _init_extensions(app)
+    init_backends(app)
     _register_blueprints(app)
     from . import cli, errors_web, templating
     errors_web.register(app)
@@ -42,8 +44,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
-    from .views import accounts, admin, communities, main
-    for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp):
+    from .views import accounts, admin, communities, feeds, knowledge_base, main, wiki_pages
+    for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

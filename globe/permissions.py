@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_login import AnonymousUserMixin
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import Boolean, bindparam, or_, select, true
 
 from .errors import PermissionDenied, Unauthorized
 from .extensions import db
@@ -85,6 +85,11 @@ def wiki_open_to_members(actor, target) -> bool:
     return bool(community and community.members_can_edit_wiki) and at_least("member")(actor, target)
 
 
+def in_knowledge_base(actor, target) -> bool:
+    """Accepted knowledge-base pages are readable by everyone, whatever their CoP's visibility."""
+    return bool(getattr(target, "in_knowledge_base", False)) and not getattr(target, "is_deleted", False)
+
+
 def may_join(actor, target) -> bool:
     """A logged-in non-member may join or ask to join unless the CoP is invite-only."""
     return (logged_in(actor, target) and community_role(actor, target) is None
@@ -115,6 +120,7 @@ RULES: dict[str, Rule] = {
     "communities.join": all_of(not_archived, may_join),
     "communities.manage_members": manage_community,
     "wiki.read": view_content,
+    "wiki.read_page": any_of(view_content, in_knowledge_base),
     "wiki.edit": all_of(not_archived, any_of(site_admin, at_least("editor"), wiki_open_to_members)),
     "wiki.delete": all_of(not_archived, any_of(site_admin, at_least("editor"))),
     "wiki.restore": any_of(site_admin, at_least("facilitator")),
@@ -170,7 +176,17 @@ class Scope:
         clauses = [Community.visibility == "public"]
         if self.member_community_ids:
             clauses.append(Community.id.in_(self.member_community_ids))
-        return or_(*clauses) if clauses else false()
+        return or_(*clauses)
+
+    def params(self) -> dict:
+        """Values for VISIBLE_COMMUNITY, the same filter written once with bound parameters."""
+        return {"scope_ids": sorted(self.member_community_ids), "scope_admin": self.is_admin}
+
+
+# The community filter as a fixed clause, for hot statements built once at import (values from params()).
+VISIBLE_COMMUNITY = or_(Community.visibility == "public",
+                        Community.id.in_(bindparam("scope_ids", expanding=True)),
+                        bindparam("scope_admin", type_=Boolean))
 
 
 def visible_scope(actor) -> Scope:

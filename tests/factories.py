@@ -40,3 +40,12 @@ def add_member(community, user, role: str = "member"):
     if role != "member":
         communities.set_role(SYSTEM, community, user.id, role)
     return communities.membership(community, user.id)
+
+
+def make_page(community, title: str, body: str = "Some text.", *, author=None, tags=None):
+    """A wiki page created by an editor of the CoP (made editor if needed)."""
+    from globe.services import wiki_pages
+    if author is None:
+        author = make_user()
+        add_member(community, author, "editor")
+    return wiki_pages.create_page(author, community, title=title, body=body, tags=tags).page

@@ -17,3 +17,9 @@ def home():
 @bp.route("/about")
 def about():
     return render_template("main/about.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness probe for load balancers (and the trivial endpoint benchmarks compare against)."""
+    return {"status": "ok"}

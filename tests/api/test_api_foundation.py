@@ -5,16 +5,6 @@ from factories import PASSWORD, add_member, make_community, make_user
 from globe.services import accounts, communities
 
 
-@pytest.fixture
-def api(app):
-    client = app.test_client()
-
-    def call(method, url, token=None, **kwargs):
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return client.open(url, method=method, headers=headers, **kwargs)
-    return call
-
-
 def token_for(user):
     return accounts.create_token(user, name="test", expires_in_days=None)[1]
 
