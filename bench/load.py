@@ -53,7 +53,7 @@ def run_load(port: int, next_path: Callable[[], str], *, clients: int, seconds: 
         mine, failed = [], 0
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            connection.request("GET", next_path())
+            connection.request("GET", next_path(), headers={"Accept-Encoding": "gzip"})
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
@@ -70,6 +70,28 @@ def run_load(port: int, next_path: Callable[[], str], *, clients: int, seconds: 
         thread.join()
     elapsed = time.monotonic() - began
     return summarize(latencies, elapsed, errors[0])
+
+
+def visit_all(port: int, paths: list[str], *, clients: int) -> None:
+    """Request every path once, spread over `clients` keep-alive connections."""
+    remaining = list(paths)
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if not remaining:
+                    return
+                path = remaining.pop()
+            connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+            connection.getresponse().read()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def summarize(latencies: list[float], elapsed: float, errors: int = 0) -> dict:
@@ -89,7 +111,7 @@ WRK_SCRIPT = """
 local paths = {}
 for line in io.lines(os.getenv("GLOBE_WRK_PATHS")) do paths[#paths + 1] = line end
 math.randomseed(11)
-request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+request = function() return wrk.format("GET", paths[math.random(#paths)], {["Accept-Encoding"] = "gzip"}) end
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format("GLOBE %d %f %f %f %d\\n", summary.requests, summary.duration / 1e6,

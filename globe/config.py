@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    "PAGE_CACHE_MB": 64,  # per server process: gzip-compressed wiki pages for anonymous readers
     "SITE_NAME": "Globe",
     "API_MAX_PER_PAGE": 100,
     "TOKEN_DEFAULT_DAYS": 90,

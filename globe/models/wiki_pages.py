@@ -26,6 +26,9 @@ class WikiPage(db.Model):
     kb_status: Mapped[str] = mapped_column(String(12), default="")  # "", "proposed" or "accepted"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Changes whenever anything an anonymous reader sees on the page changes (its text, its
+    # backlinks, its knowledge-base status): it validates the cached anonymous page (see page_cache).
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     community = relationship("Community")
     current_revision = relationship("WikiRevision", foreign_keys=[current_revision_id], post_update=True)

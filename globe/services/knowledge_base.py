@@ -68,7 +68,7 @@ def propose(actor, page: WikiPage, *, message: str) -> KnowledgeBaseRequest:
         db.session.add(request)
         if message:
             request.comments.append(KnowledgeBaseComment(author_id=actor.id, body=message))
-        page.kb_status = "proposed"
+        page.kb_status, page.touched_at = "proposed", utcnow()
     return request
 
 
@@ -108,6 +108,7 @@ def decide(actor, request: KnowledgeBaseRequest, *, accept: bool, reason: str) -
         request.status = "accepted" if accept else "declined"
         request.reason, request.decided_by_id, request.decided_at = reason, actor.id, utcnow()
         request.page.kb_status = "accepted" if accept else ""
+        request.page.touched_at = utcnow()
         queue_for_indexing("wiki", request.page_id)
     return request
 
@@ -125,7 +126,7 @@ def withdraw(actor, request: KnowledgeBaseRequest, *, reason: str) -> KnowledgeB
     with transaction():
         request.status, request.reason = "withdrawn", reason
         request.decided_by_id, request.decided_at = actor.id, utcnow()
-        request.page.kb_status = ""
+        request.page.kb_status, request.page.touched_at = "", utcnow()
         queue_for_indexing("wiki", request.page_id)
     return request
 

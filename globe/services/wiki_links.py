@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 import wiki
-from sqlalchemy import bindparam, delete, or_, select, tuple_
+from sqlalchemy import bindparam, delete, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager
 
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Community, WikiAttachment, WikiLink, WikiPage, WikiRedirect
+from ..models.base import utcnow
 from ..permissions import VISIBLE_COMMUNITY, visible_scope
 from ..urls import wiki_attachment_path, wiki_new_page_path, wiki_page_path
 
@@ -72,15 +73,30 @@ def _attachment_names(page: WikiPage | None) -> set[str]:
 
 
 def store_links(page: WikiPage, community: Community, links: list) -> None:
-    """Replace the page's recorded outgoing links."""
+    """Replace the page's recorded outgoing links, and touch every page whose backlinks change."""
+    old = {tuple(row) for row in db.session.execute(select(WikiLink.target_community, WikiLink.target_slug)
+                                                    .where(WikiLink.page_id == page.id))}
     db.session.execute(delete(WikiLink).where(WikiLink.page_id == page.id))
-    seen = set()
+    new: dict[tuple[str, str], str] = {}
     for link in links:
-        key = (link.community or community.slug, link.slug)
-        if key not in seen:
-            seen.add(key)
-            db.session.add(WikiLink(page_id=page.id, target_community=key[0], target_slug=key[1],
-                                    target_title=link.title))
+        new.setdefault((link.community or community.slug, link.slug), link.title)
+    for (target_community, target_slug), title in new.items():
+        db.session.add(WikiLink(page_id=page.id, target_community=target_community, target_slug=target_slug,
+                                target_title=title))
+    # The linking page's title or state is shown in its targets' backlinks, so touch them all.
+    touch_pages_at(old | set(new))
+
+
+def touch_pages_at(addresses: set[tuple[str, str]]) -> None:
+    """Mark the pages at these (community slug, page slug) addresses, or redirected from them, as changed."""
+    if not addresses:
+        return
+    at_address = (select(WikiPage.id).join(Community, Community.id == WikiPage.community_id)
+                  .where(tuple_(Community.slug, WikiPage.slug).in_(addresses)))
+    redirected = (select(WikiRedirect.page_id).join(Community, Community.id == WikiRedirect.community_id)
+                  .where(tuple_(Community.slug, WikiRedirect.slug).in_(addresses)))
+    db.session.execute(update(WikiPage).where(or_(WikiPage.id.in_(at_address), WikiPage.id.in_(redirected)))
+                       .values(touched_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def page_links(page: WikiPage) -> list[WikiLink]:
@@ -94,6 +110,7 @@ def refresh_current_rendering(page: WikiPage) -> None:
         return
     rendered, _ = render_body(page.community, page, revision.body)
     revision.html, revision.toc_html = rendered.html, rendered.toc_html
+    page.touched_at = utcnow()
 
 
 def refresh_pages_linking_to(community: Community, slugs: set[str]) -> None:

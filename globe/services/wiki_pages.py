@@ -5,14 +5,14 @@ from dataclasses import dataclass
 
 import wiki
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Community, WikiPage, WikiRedirect, WikiRevision
+from ..models import Community, User, WikiPage, WikiRedirect, WikiRevision
 from ..models.base import utcnow
 from ..permissions import require, visible_scope
 from .search import queue_for_indexing
@@ -52,6 +52,26 @@ _PAGE_BY_ADDRESS = (
     .where(Community.slug == bindparam("community"), WikiPage.slug == bindparam("page"))
     .options(contains_eager(WikiPage.community),
              joinedload(WikiPage.current_revision).joinedload(WikiRevision.author)))
+
+
+# What an anonymous reader sees of a page depends on these; see globe/page_cache.py.
+_OTHER_COMMUNITY = aliased(Community)
+_VIEW_VALIDATOR = (
+    select(WikiPage.touched_at, Community.updated_at, User.display_name,
+           select(func.max(_OTHER_COMMUNITY.updated_at)).scalar_subquery())
+    .join(Community, Community.id == WikiPage.community_id)
+    .outerjoin(WikiRevision, WikiRevision.id == WikiPage.current_revision_id)
+    .outerjoin(User, User.id == WikiRevision.author_id)
+    .where(Community.slug == bindparam("community"), WikiPage.slug == bindparam("page")))
+
+
+def view_validator(community_slug: str, page_slug: str) -> tuple | None:
+    """A value that changes whenever the anonymous view of this page changes (None: no such page).
+
+    The newest change to any CoP's settings is part of it, since visibility decides which
+    backlinks an anonymous reader may see."""
+    row = db.session.execute(_VIEW_VALIDATOR, {"community": community_slug, "page": page_slug}).first()
+    return tuple(row) if row is not None else None
 
 
 def find_page_by_address(community_slug: str, page_slug: str) -> WikiPage | None:
@@ -218,7 +238,8 @@ def _add_revision(actor, page: WikiPage, *, body: str, title: str, tags: list[st
     db.session.add(revision)
     db.session.flush()  # the unique (page, number) constraint catches a concurrent save here
     page.current_revision, page.revision_count = revision, number
-    page.title, page.tags, page.updated_at = title, tags, utcnow()
+    page.title, page.tags = title, tags
+    page.updated_at = page.touched_at = utcnow()
     store_links(page, page.community, links)
     queue_for_indexing("wiki", page.id)
     return revision

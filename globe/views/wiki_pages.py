@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..errors import InvalidInput
 from ..forms.wiki_pages import AttachmentForm, PageEditForm, ReasonForm, RenameForm, RevertForm
+from ..page_cache import compress, get_page_cache, html_response, is_plain_anonymous_request
 from ..permissions import require
 from ..services import communities, wiki_attachments, wiki_links, wiki_pages
 from ..services.knowledge_base import open_request
@@ -30,20 +31,38 @@ def index(slug: str):
 
 @bp.route("/<page_slug>")
 def view(slug: str, page_slug: str):
+    """A page. Anonymous readers get a cached copy while the page's validator still matches."""
+    redirected_from = request.args.get("redirected_from", "")[:200]
+    cache_key, validator = (slug, page_slug, redirected_from), None
+    if is_plain_anonymous_request():
+        validator = wiki_pages.view_validator(slug, page_slug)
+        cached = get_page_cache().get(cache_key, validator) if validator else None
+        if cached is not None:
+            return html_response(cached)
     page = find_page_by_address(slug, page_slug)
-    community = page.community if page is not None else _community(slug)
     if page is None:
-        moved = redirect_target(community, page_slug)
-        if moved is not None:
-            return redirect(url_for(".view", slug=slug, page_slug=moved.slug, redirected_from=page_slug), 301)
-        require(current_user, "wiki.read", community)
-        return render_template("wiki_pages/missing.html", community=community, page_slug=page_slug), 404
+        return _missing_page(slug, page_slug)
     require(current_user, "wiki.read_page", page)
-    return render_template("wiki_pages/page.html", community=community, page=page, revision=page.current_revision,
-                           backlinks=wiki_links.backlinks(current_user, page),
+    html = render_template("wiki_pages/page.html", community=page.community, page=page,
+                           revision=page.current_revision, backlinks=wiki_links.backlinks(current_user, page),
                            kb_request=open_request(page) if page.kb_status else None,
-                           redirected_from=request.args.get("redirected_from", "")[:200],
+                           redirected_from=redirected_from,
                            confirm=ReasonForm() if current_user.is_authenticated else None)
+    body = compress(html) if validator is not None else None
+    if body is None:
+        return html
+    get_page_cache().put(cache_key, validator, body)
+    return html_response(body)
+
+
+def _missing_page(slug: str, page_slug: str):
+    """A renamed page's old address redirects; otherwise offer to create the page."""
+    community = _community(slug)
+    moved = redirect_target(community, page_slug)
+    if moved is not None:
+        return redirect(url_for(".view", slug=slug, page_slug=moved.slug, redirected_from=page_slug), 301)
+    require(current_user, "wiki.read", community)
+    return render_template("wiki_pages/missing.html", community=community, page_slug=page_slug), 404
 
 
 @bp.route("/-/new", methods=["GET", "POST"])

@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('kb_status', sa.String(length=12), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('touched_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_wiki_pages_community_id_communities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wiki_pages')),
     sa.UniqueConstraint('community_id', 'slug', name=op.f('uq_wiki_pages_community_id'))
