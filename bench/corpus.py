@@ -38,7 +38,7 @@ class Corpus:
                 break
         if not self.paragraphs:
             raise SystemExit("No manual pages found under /usr/share/man: install man-db and manpages.")
-        self.words = sorted({w.lower() for p in self.paragraphs[:3000] for w in re.findall(r"[A-Za-z]{4,}", p)})
+        self.words = sorted({w.lower() for p in self.paragraphs[:3000] for w in re.findall(r"\b[A-Za-z]{4,12}\b", p)})
 
     def text(self, words: int) -> str:
         """About `words` words of consecutive real paragraphs, separated by blank lines."""

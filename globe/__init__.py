@@ -44,8 +44,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
-    from .views import accounts, admin, communities, feeds, knowledge_base, main, wiki_pages
-    for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp):
+    from .views import accounts, admin, boards, communities, feeds, knowledge_base, main, resources, wiki_pages
+    for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
+                      resources.bp, boards.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

@@ -62,5 +62,17 @@ def demo():
         click.echo(f"  {email:<32} {description}")
 
 
+@globe_cli.command("extract-pending")
+def extract_pending():
+    """Extract the text of uploads still waiting (e.g. after a crash); safe to run at any time."""
+    from .services.extraction import extract_version, retry_stalled
+    _require_schema()
+    waiting = retry_stalled()
+    with click.progressbar(waiting, label=f"Extracting {len(waiting)} file(s)") as bar:
+        for version_id in bar:
+            extract_version(version_id)
+    click.echo(f"Done: {len(waiting)} file(s) processed.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(globe_cli)

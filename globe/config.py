@@ -27,6 +27,10 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    "EXTRACT_IN_BACKGROUND": True,  # False: extract text right after the upload's commit (tests)
+    "EXTRACT_TIMEOUT_SECONDS": 60,
+    "EXTRACT_MEMORY_MB": 512,
+    "ALLOWED_EXTENSIONS": None,  # None -> the built-in list (globe/extract/filetypes.py); or a list
     "PAGE_CACHE_MB": 64,  # per server process: gzip-compressed wiki pages for anonymous readers
     "SITE_NAME": "Globe",
     "API_MAX_PER_PAGE": 100,

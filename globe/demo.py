@@ -1,6 +1,8 @@
 """Demo data that makes a first run look alive, loaded through the services (idempotent)."""
 from __future__ import annotations
 
+import wiki
+
 from .errors import NotFound
 from .services import accounts, communities
 from .services.accounts import SYSTEM
@@ -75,6 +77,8 @@ def load_demo() -> dict:
     for email, slug, role in MEMBERSHIPS:
         _member(people[email], slug, role)
     _pending_request(people["newcomer@globe.example"], "eap")
+    _wiki_pages(people["editor@globe.example"], people["admin@globe.example"])
+    _resources(people["teacher@globe.example"])
     return {"password": DEMO_PASSWORD, "accounts": [
         ("admin@globe.example", "site admin"),
         ("mentor.design@globe.example", "mentor: course design, business strategy"),
@@ -131,3 +135,61 @@ def _pending_request(user, slug: str) -> None:
     community = communities.get_community(slug)
     if communities.membership(community, user.id) is None:
         communities.join(user, community, message="I teach first-year university students and would love to learn.")
+
+
+WIKI_PAGES = [
+    ("teaching-speaking", "Fluency activities",
+     "Fluency activities give learners time to speak without stopping for correction.\n\n"
+     "## Why they matter\n\nLearners need many chances to put words together in real time. Short, repeated "
+     "tasks build confidence; see [[Accuracy and fluency]] for how to balance them, and "
+     "[[young-learners:Songs and chants]] for ideas with children.\n\n"
+     "## Three classics\n\n1. **4-3-2**: tell the same story to three partners in 4, 3 and 2 minutes.\n"
+     "2. **Find someone who**: a mingle with questions on a card.\n3. **Picture differences** in pairs.\n\n"
+     "| Activity | Level | Time |\n|---|---|---|\n| 4-3-2 | A2+ | 10 min |\n| Find someone who | A1+ | 15 min |\n",
+     "fluency, speaking"),
+    ("teaching-speaking", "Accuracy and fluency",
+     "A short guide to balancing accuracy work and fluency work in a speaking lesson.\n\n"
+     "Plan a fluency task first, note errors quietly, then give feedback on the two or three most useful ones.",
+     "speaking, feedback"),
+    ("young-learners", "Songs and chants",
+     "Songs and chants help children remember chunks of language.\n\nUse actions, repeat often, and let "
+     "children make new verses.", "young learners, songs"),
+]
+
+
+def _wiki_pages(editor, curator) -> None:
+    from .services import knowledge_base, wiki_pages
+    for slug, title, body, tags in WIKI_PAGES:
+        community = communities.get_community(slug)
+        if communities.membership(community, editor.id) is None:
+            _member(editor, slug, "editor")
+        if wiki_pages.find_page(community, wiki.slugify_title(title)) is None:
+            wiki_pages.create_page(editor, community, title=title, body=body, tags=tags, summary="First version")
+    page = wiki_pages.find_page(communities.get_community("teaching-speaking"), "fluency-activities")
+    if page.kb_status == "":
+        request = knowledge_base.propose(editor, page, message="Tried in many classes; a good starting point.")
+        knowledge_base.decide(curator, request, accept=True, reason="")
+
+
+RESOURCES = [
+    ("young-learners", "Animal chant lesson plan", "lesson-plan", "young-learners", "pre-a1,a1", "speaking,pronunciation",
+     "animal-chant.md", "# Animal chant\n\nWarm up with animal sounds, teach the chant line by line, "
+     "then children make new verses with their favourite animals."),
+    ("materials-development", "Adapting a coursebook reading text", "worksheet", "teens", "b1",
+     "reading,teacher-development", "adapting-texts.txt",
+     "How to adapt a coursebook reading text for mixed-ability classes: shorten, add a glossary, "
+     "and write two sets of questions."),
+]
+
+
+def _resources(teacher) -> None:
+    import io
+    from werkzeug.datastructures import FileStorage
+    from .services import resources
+    for slug, title, kind, ages, levels, skills, filename, text in RESOURCES:
+        community = communities.get_community(slug)
+        if any(r.title == title for r in resources.list_resources(teacher, community=community, per_page=100).items):
+            continue
+        resources.add_resource(teacher, community, upload=FileStorage(io.BytesIO(text.encode()), filename),
+                               title=title, description=text.splitlines()[-1], resource_type=kind, age_groups=ages,
+                               levels=levels, skills=skills, tags="demo", license="cc-by")

@@ -25,9 +25,15 @@ def register(app: Flask) -> None:
             fingerprints[filename] = hashlib.sha256(data).hexdigest()[:12]
         return url_for("static", filename=filename, v=fingerprints[filename])
 
+    def page_url(number: int) -> str:
+        """The current page's URL with every query argument kept but ?page changed."""
+        arguments = request.args.to_dict(flat=False)
+        arguments["page"] = [str(number)]
+        return url_for(request.endpoint, **(request.view_args or {}), **arguments)
+
     @app.context_processor
     def _globals() -> dict:
-        return {"asset_url": asset_url, "site_name": app.config["SITE_NAME"],
+        return {"asset_url": asset_url, "page_url": page_url, "site_name": app.config["SITE_NAME"],
                 "can": lambda action, target=None: can(current_user, action, target)}
 
     @app.after_request

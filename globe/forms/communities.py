@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..models.communities import ROLES
-from ..services.communities import LICENSES
+from ..models.resources import LICENSES
 from . import BaseForm
 
 POLICY_CHOICES = [SelectChoice("open", "Open: anyone can join"),

@@ -1,9 +1,10 @@
 """Database models, one module per feature; importing this package registers them all."""
 from .accounts import ApiToken, User
 from .communities import Community, Membership
+from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
 from .search_queue import SearchQueueItem
 from .wiki_pages import (KnowledgeBaseComment, KnowledgeBaseRequest, WikiAttachment, WikiLink, WikiPage,
                          WikiRedirect, WikiRevision)
 
-__all__ = ["ApiToken", "Community", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
+__all__ = ["ApiToken", "Board", "BoardItem", "Community", "Resource", "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
            "SearchQueueItem", "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect", "WikiRevision"]

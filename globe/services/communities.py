@@ -9,10 +9,10 @@ from ..extensions import db
 from ..models import Community, Membership, User
 from ..models.base import utcnow
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
+from ..models.resources import LICENSES
 from ..permissions import can, community_role, require, visible_scope
 from .validation import SLUG_RE, Checker
 
-LICENSES = ("cc-by", "cc-by-sa", "cc-by-nc", "cc0", "all-rights-reserved")
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from ..db import Transaction
 from ..errors import InvalidInput
 from ..extensions import db
 from ..extract.filetypes import DEFAULT_ALLOWED_EXTENSIONS, SNIFF_BYTES, FileType, check_upload, safe_filename
-from ..models import WikiAttachment
+from ..models import ResourceVersion, WikiAttachment
 from ..storage import StoredFile
 
 # Every column that holds a storage key: a stored file is in use while any of them names it.
-FILE_REFERENCES = [WikiAttachment.storage_key]
+FILE_REFERENCES = [ResourceVersion.storage_key, WikiAttachment.storage_key]
 
 
 @dataclass(frozen=True)

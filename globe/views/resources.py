@@ -1,0 +1,168 @@
+"""Resource pages: each CoP's resources and the Globe-wide list, sharing, a resource's page, downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from ..errors import InvalidInput
+from ..forms.resources import MetadataForm, ResourceForm, VersionForm
+from ..forms.communities import ConfirmForm
+from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
+from ..permissions import require
+from ..services import communities, resources
+from ..services.resources import DuplicateResource
+from . import form_status, int_arg
+from ..storage import format_bytes
+from .files import send_stored
+
+bp = Blueprint("resources", __name__)
+FILTERS = ("level", "skill", "age_group", "type", "license", "language", "tag", "community")
+
+
+@bp.app_context_processor
+def _vocabularies() -> dict:
+    return {"options": {"levels": CEFR_LEVELS, "skills": SKILLS, "age_groups": AGE_GROUPS, "types": RESOURCE_TYPES,
+                        "licenses": LICENSES}}
+
+
+def _list_arguments() -> dict:
+    page = int_arg(request.args.get("page", "1")) or 1
+    return {"filters": {name: request.args.getlist(name) for name in FILTERS if request.args.getlist(name)},
+            "sort": request.args.get("sort", "newest"), "page": page, "per_page": 20}
+
+
+@bp.route("/c/<slug>/resources")
+def community_list(slug: str):
+    community = communities.get_community(slug)
+    arguments = _list_arguments()
+    results = resources.list_resources(current_user, community=community, **arguments)
+    return render_template("resources/list.html", community=community, results=results, args=arguments)
+
+
+@bp.route("/resources")
+def globe_list():
+    arguments = _list_arguments()
+    results = resources.list_resources(current_user, **arguments)
+    return render_template("resources/list.html", community=None, results=results, args=arguments,
+                           communities=communities.visible_communities(current_user))
+
+
+@bp.route("/c/<slug>/resources/new", methods=["GET", "POST"])
+@login_required
+def add(slug: str):
+    community = communities.get_community(slug)
+    require(current_user, "resources.add", community)
+    form = ResourceForm()
+    if request.method == "GET":
+        form.license.data = community.default_license
+    if form.validate_on_submit():
+        try:
+            added = _share(community, form)
+        except DuplicateResource as err:
+            link = url_for("resources.view", resource_id=err.existing.id)
+            form.form_errors.append(Markup('{} <a href="{}">See it</a>, or upload a new version there.')
+                                    .format(err.detail, link))
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash(f"Shared {len(added)} resource{'s' if len(added) > 1 else ''}.", "success")
+            target = url_for("resources.view", resource_id=added[0].id) if len(added) == 1 else \
+                url_for("resources.community_list", slug=slug)
+            return redirect(target)
+    return render_template("resources/add.html", community=community, form=form), form_status(form)
+
+
+def _share(community, form) -> list:
+    """One resource per uploaded file (titled by file when several), or one link resource."""
+    files = [upload for upload in (form.files.data or []) if upload and upload.filename]
+    metadata = form.metadata()
+    if not files:
+        return [resources.add_resource(current_user, community, url=form.url.data or None, **metadata)]
+    if len(files) == 1:
+        return [resources.add_resource(current_user, community, upload=files[0], **metadata)]
+    return resources.add_many(current_user, community, uploads=files, **metadata)
+
+
+@bp.route("/resources/<int:resource_id>")
+def view(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    return render_template("resources/view.html", resource=resource, version=resource.latest,
+                           may_edit=resources.may_edit(current_user, resource), version_form=VersionForm(),
+                           confirm=ConfirmForm())
+
+
+@bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    form = MetadataForm(obj=resource)
+    if request.method == "GET":
+        for field, facet in (("levels", "level"), ("skills", "skill"), ("age_groups", "age_group")):
+            getattr(form, field).data = resource.values(facet)
+        form.tags.data = ", ".join(resource.values("tag"))
+    if form.validate_on_submit():
+        try:
+            resources.update_resource(current_user, resource, **form.metadata())
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash("Resource updated.", "success")
+            return redirect(url_for("resources.view", resource_id=resource.id))
+    elif not form.is_submitted() and not resources.may_edit(current_user, resource):
+        require(current_user, "resources.moderate", resource)
+    return render_template("resources/edit.html", resource=resource, form=form), form_status(form)
+
+
+@bp.route("/resources/<int:resource_id>/versions", methods=["POST"])
+@login_required
+def add_version(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            version = resources.add_version(current_user, resource, form.file.data)
+        except InvalidInput as err:
+            flash(" ".join(sum(err.fields.values(), [])), "error")
+            return render_template("resources/view.html", resource=resource, version=resource.latest,
+                                   may_edit=True, version_form=form, confirm=ConfirmForm()), 400
+        flash(f"Version {version.number} uploaded.", "success")
+    return redirect(url_for("resources.view", resource_id=resource.id))
+
+
+@bp.route("/resources/<int:resource_id>/delete", methods=["POST"])
+@login_required
+def delete(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    slug = resource.community.slug
+    resources.delete_resource(current_user, resource)
+    flash("Resource deleted.", "success")
+    return redirect(url_for("resources.community_list", slug=slug))
+
+
+@bp.route("/resources/<int:resource_id>/download")
+def download(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    version = resources.get_version(resource, _version_arg())
+    resources.record_download(resource)
+    return send_stored(version.storage_key, filename=version.filename, content_type=version.content_type,
+                       size=version.size)
+
+
+@bp.route("/resources/<int:resource_id>/preview")
+def preview(resource_id: int):
+    """The file for an <img>, <audio> or <video> on the resource page (not counted as a download)."""
+    resource = resources.get_resource(current_user, resource_id)
+    version = resources.get_version(resource, _version_arg())
+    return send_stored(version.storage_key, filename=version.filename, content_type=version.content_type,
+                       size=version.size)
+
+
+def _version_arg() -> int | None:
+    value = request.args.get("version")
+    return int_arg(value) if value is not None else None
+
+
+@bp.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    return format_bytes(size)
