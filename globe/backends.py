@@ -1,11 +1,15 @@
 """The file-storage and search backends, chosen by config, built once per app, reached from anywhere."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app
 
+from .search import SearchBackend, WhooshBackend
 from .storage import LocalStorage, MemoryStorage, Storage
 
 STORAGE_KEY = "globe.storage"
+SEARCH_KEY = "globe.search"
 
 
 def init_backends(app: Flask) -> None:
@@ -16,7 +20,15 @@ def init_backends(app: Flask) -> None:
         app.extensions[STORAGE_KEY] = MemoryStorage()
     else:
         raise ValueError(f"GLOBE_STORAGE_BACKEND must be 'local' or 'memory', not {kind!r}")
+    search = app.config["SEARCH_BACKEND"]
+    if search != "whoosh":
+        raise ValueError(f"GLOBE_SEARCH_BACKEND must be 'whoosh', not {search!r}")
+    app.extensions[SEARCH_KEY] = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]))
 
 
 def get_storage() -> Storage:
     return current_app.extensions[STORAGE_KEY]
+
+
+def get_search_backend() -> SearchBackend:
+    return current_app.extensions[SEARCH_KEY]

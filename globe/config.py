@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    "INDEX_IN_BACKGROUND": True,  # False: apply the search queue right after each commit (tests)
     "EXTRACT_IN_BACKGROUND": True,  # False: extract text right after the upload's commit (tests)
     "EXTRACT_TIMEOUT_SECONDS": 60,
     "EXTRACT_MEMORY_MB": 512,

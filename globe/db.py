@@ -18,9 +18,16 @@ class Transaction:
     def __init__(self) -> None:
         self._after_commit: list[Callable[[], object]] = []
         self._on_rollback: list[Callable[[], object]] = []
+        self._once: set[str] = set()
 
     def after_commit(self, func: Callable, *args) -> None:
         self._after_commit.append(lambda: func(*args))
+
+    def after_commit_once(self, key: str, func: Callable) -> None:
+        """Run func after the commit, once however many times this is asked for."""
+        if key not in self._once:
+            self._once.add(key)
+            self.after_commit(func)
 
     def on_rollback(self, func: Callable, *args) -> None:
         self._on_rollback.append(lambda: func(*args))
@@ -28,6 +35,14 @@ class Transaction:
     def _run(self, callbacks: list[Callable[[], object]]) -> None:
         for callback in callbacks:
             callback()
+
+
+def current_transaction() -> Transaction:
+    """The transaction the caller runs in; side effects that must follow the commit register here."""
+    tx = db.session().info.get(_KEY)
+    if tx is None:
+        raise RuntimeError("this must run inside `with transaction():`")
+    return tx
 
 
 @contextmanager

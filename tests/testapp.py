@@ -9,7 +9,8 @@ def app_config(tmp_path, **extra) -> dict:
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SECRET_KEY": "test-secret",
         "TESTING": True,
-        "EXTRACT_IN_BACKGROUND": False,  # extraction runs right after the commit, so tests see its outcome
+        "EXTRACT_IN_BACKGROUND": False,
+        "INDEX_IN_BACKGROUND": False,  # the search queue is applied right after each commit  # extraction runs right after the commit, so tests see its outcome
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # real hashing, fewer rounds: tests stay fast
     }
     config.update(extra)

@@ -38,7 +38,8 @@ def unified_diff(
     """A classic unified diff; empty when the texts have the same lines."""
     lines = difflib.unified_diff(
         split_lines(old), split_lines(new),
-        fromfile=collapse_whitespace(old_label), tofile=collapse_whitespace(new_label), lineterm="", n=context,
+        fromfile=collapse_whitespace(old_label), tofile=collapse_whitespace(new_label),
+        lineterm="", n=context,
     )
     return "".join(line + "\n" for line in lines)
 
@@ -46,7 +47,8 @@ def unified_diff(
 def diff_stats(old: str, new: str) -> tuple[int, int]:
     """(lines added, lines removed)."""
     added = removed = 0
-    for tag, old_start, old_end, new_start, new_end in _opcodes(split_lines(old), split_lines(new)):
+    for tag, old_start, old_end, new_start, new_end in _opcodes(
+            split_lines(old), split_lines(new)):
         if tag != "equal":
             added += new_end - new_start
             removed += old_end - old_start
@@ -72,8 +74,8 @@ def side_by_side_html(
         if row.kind == "skip":
             body.append(_skip_row(row, columns=4))
         else:
-            body.append(f'<tr class="diff-{row.kind}">'
-                        f"{_cells(row.old_no, row.old_html)}{_cells(row.new_no, row.new_html)}</tr>")
+            cells = _cells(row.old_no, row.old_html) + _cells(row.new_no, row.new_html)
+            body.append(f'<tr class="diff-{row.kind}">{cells}</tr>')
     return _table("diff-side-by-side", caption, head, body)
 
 
@@ -86,9 +88,14 @@ def inline_html(
             '<th scope="col">Text</th>')
     body = []
     rows = diff_rows(old, new, context=context)
-    for is_change, block in itertools.groupby(rows, key=lambda row: row.kind not in ("equal", "skip")):
-        body.extend(_inline_change(list(block)) if is_change else map(_inline_unchanged, block))
+    for is_change, group in itertools.groupby(rows, key=_is_change):
+        block = list(group)
+        body.extend(_inline_change(block) if is_change else map(_inline_unchanged, block))
     return _table("diff-inline", caption, head, body)
+
+
+def _is_change(row: DiffRow) -> bool:
+    return row.kind not in ("equal", "skip")
 
 
 def _opcodes(old_lines: list[str], new_lines: list[str]) -> list[tuple[str, int, int, int, int]]:
@@ -209,7 +216,8 @@ def _inline_change(block: list[DiffRow]) -> Iterable[str]:
                f'<td class="diff-line-number"></td><td class="diff-text">{content}</td></tr>')
     for number, content in added:
         yield (f'<tr class="diff-insert"><td class="diff-line-number"></td>'
-               f'<td class="diff-line-number">{number}</td><td class="diff-text">{content}</td></tr>')
+               f'<td class="diff-line-number">{number}</td>'
+               f'<td class="diff-text">{content}</td></tr>')
 
 
 def _table(kind_class: str, caption: str, head: str, body: list[str]) -> str:

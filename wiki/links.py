@@ -71,7 +71,7 @@ def normalize_title(title: str) -> str:
 
 
 def slugify_title(title: str) -> str:
-    """Map a title to its URL slug: lower-case letters and digits of any script joined by hyphens."""
+    """Map a title to its URL slug: lower-case letters and digits of any script, hyphenated."""
     # The "modern" algorithm keeps combining marks and joiners inside words (Hindi vowel signs,
     # Arabic harakat); titles are plain text, so HTML entities are not decoded.
     return slugify(
@@ -105,9 +105,8 @@ def validate_title(title: str) -> list[str]:
     if any(_is_invisible_control(char) for char in title):
         errors.append("A title cannot contain control or invisible formatting characters.")
     if any(char in FORBIDDEN_TITLE_CHARACTERS for char in normalized):
-        errors.append(
-            "A title cannot contain any of these characters: " + " ".join(FORBIDDEN_TITLE_CHARACTERS)
-        )
+        forbidden = " ".join(FORBIDDEN_TITLE_CHARACTERS)
+        errors.append(f"A title cannot contain any of these characters: {forbidden}")
     if not errors and not slugify_title(normalized):
         errors.append("A title needs at least one letter or digit.")
     return errors

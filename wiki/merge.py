@@ -31,7 +31,9 @@ def merge_texts(
     regions = list(merger.reprocess_merge_regions(merger.merge_regions()))
     conflicts = sum(1 for region in regions if region[0] == "conflict")
     merged = "".join(merger.merge_lines(
-        name_a=collapse_whitespace(ours_label), name_b=collapse_whitespace(theirs_label), reprocess=True,
+        name_a=collapse_whitespace(ours_label),
+        name_b=collapse_whitespace(theirs_label),
+        reprocess=True,
     ))
     if not _ends_with_newline(base, ours, theirs):
         merged = merged.removesuffix("\n")

@@ -2,32 +2,27 @@
 wiki links and the attachments the page uses; plus plain Markdown for comments and descriptions."""
 from __future__ import annotations
 
-import html
+import functools
 import re
-import xml.etree.ElementTree as etree
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 from urllib.parse import unquote
 
-import markdown
-from markdown.extensions import Extension
-from markdown.inlinepatterns import (
-    ImageInlineProcessor,
-    ImageReferenceInlineProcessor,
-    InlineProcessor,
-    LinkInlineProcessor,
-    ReferenceInlineProcessor,
-    ShortImageReferenceInlineProcessor,
-    ShortReferenceInlineProcessor,
-)
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from wiki.links import (
     PATH_SEPARATORS,
-    WIKI_LINK_PATTERN,
+    WIKI_LINK_RE,
     WikiLink,
+    collapse_whitespace,
     heading_id,
     normalize_newlines,
     wiki_link_from_match,
@@ -62,27 +57,16 @@ class Rendered:
 LinkResolver = Callable[[WikiLink], LinkTarget]
 AttachmentResolver = Callable[[str], "str | None"]
 
-WIKI_EXTENSIONS = ("tables", "fenced_code", "footnotes", "def_list", "toc", "sane_lists")
-PLAIN_EXTENSIONS = ("tables", "fenced_code", "sane_lists")
-EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
-    "tables": {"use_align_attribute": True},  # style="text-align: ..." would need style attributes
-    "toc": {"permalink": False, "slugify": lambda text, _separator: heading_id(text)},
-}
 ATTACHMENT_SCHEME = "attachment:"
-
-# Characters that must never reach Python-Markdown: STX/ETX delimit its internal placeholders.
+# Characters that have no business in a page; NUL would also become U+FFFD.
 _CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_BRACKETS_RE = re.compile(r"[\[\]]")
-# Python-Markdown rescans the rest of a paragraph for every unclosed "[" or "(" (its issue #798),
-# which is quadratic; the link parsers share a scan budget proportional to the text instead.
-_SCAN_BUDGET_PER_CHARACTER = 8
-_SCAN_BUDGET_MINIMUM = 10_000
-_MAX_LINK_TARGET_LENGTH = 4_096
-# The stock footnote pattern `\[\^([^\]]*)\]` scans to the next "]" from every "[^".
-_BOUNDED_FOOTNOTE_PATTERN = r"\[\^([^\]\n]{1,100})\]"
+_PAGE = "globe_wiki_page"  # key of the _PageState in markdown-it's per-parse `env`
+# markdown-it caps block nesting (maxNesting) but not emphasis; the HTML sanitizer is quadratic
+# in nesting depth, so deeper inline markup is shown as the characters that were typed.
+MAX_INLINE_DEPTH = 16
 
 
-def clean_source(markdown_text: str) -> str:
+def _clean_source(markdown_text: str) -> str:
     """Normalise line endings and drop control characters before parsing."""
     return _CONTROL_CHARACTERS_RE.sub("", normalize_newlines(markdown_text))
 
@@ -94,96 +78,99 @@ def render(
     resolve_attachment: AttachmentResolver | None = None,
 ) -> Rendered:
     """Render a wiki page: HTML, table of contents, outgoing links and attachments, in one pass."""
-    text = clean_source(markdown_text)
     page = _PageState(resolve_link, resolve_attachment)
-    try:
-        converter = _build_converter(WIKI_EXTENSIONS, len(text), page)
-        body = sanitize_html(converter.convert(text))
-        toc = _flatten_toc(converter.toc_tokens)
-        toc_html = sanitize_html(converter.toc) if toc else ""
-    except RecursionError:  # absurdly deep nesting: show the source rather than fail
-        return Rendered(_unformatted(text), toc=[], toc_html="", links=[], attachments=[])
-    return Rendered(body, toc, toc_html, list(page.links.values()), list(page.attachments))
+    parser = _wiki_parser()
+    env = {_PAGE: page}
+    tokens = parser.parse(_clean_source(markdown_text), env)
+    body = sanitize_html(parser.renderer.render(tokens, parser.options, env))
+    return Rendered(
+        html=body,
+        toc=list(page.toc),
+        toc_html=sanitize_html(_toc_html(page.toc)),
+        links=list(page.links.values()),
+        attachments=list(page.attachments),
+    )
 
 
 def render_markdown(markdown_text: str) -> str:
-    """Render plain Markdown (no wiki links, no heading ids) to sanitized HTML."""
-    text = clean_source(markdown_text)
-    try:
-        return sanitize_html(_build_converter(PLAIN_EXTENSIONS, len(text)).convert(text))
-    except RecursionError:
-        return _unformatted(text)
+    """Render plain Markdown (no wiki links, heading ids or footnotes) to sanitized HTML."""
+    return sanitize_html(_plain_parser().render(_clean_source(markdown_text)))
 
 
 def extract_links(markdown_text: str) -> list[WikiLink]:
     """The wiki links of a page, unique by target and in order of first appearance; links in code
-    are not links. Prefer `render(...).links` when the page is rendered anyway."""
-    text = clean_source(markdown_text)
-    page = _PageState(lambda link: LinkTarget(url="", exists=True), None)
-    try:
-        _build_converter(WIKI_EXTENSIONS, len(text), page).convert(text)
-    except RecursionError:
-        return []
+    are not links. `render(...).links` gives the same list from the rendering pass."""
+    page = _PageState(_never_called, None)
+    _wiki_parser().parse(_clean_source(markdown_text), {_PAGE: page})
     return list(page.links.values())
 
 
-def _unformatted(text: str) -> str:
-    return f"<pre>{html.escape(text)}</pre>"
+def _toc_html(entries: list[TocEntry]) -> str:
+    """A nested list of links to the headings, or "" for a page without headings."""
+    if not entries:
+        return ""
+    parts = ['<div class="toc">']
+    open_levels: list[int] = []  # heading level of each open <ul>, whose last <li> is open
+    for entry in entries:
+        if open_levels and entry.level > open_levels[-1]:
+            parts.append("<ul>")
+            open_levels.append(entry.level)
+        else:
+            if open_levels:
+                parts.append("</li>")
+            while len(open_levels) > 1 and entry.level <= open_levels[-2]:
+                parts.append("</ul></li>")
+                open_levels.pop()
+            if not open_levels:
+                parts.append("<ul>")
+                open_levels.append(entry.level)
+        parts.append(f'<li><a href="#{escape(entry.id)}">{escape(entry.title)}</a>')
+    parts.append("</li></ul>" * len(open_levels) + "</div>")
+    return "".join(parts)
 
 
-def _flatten_toc(tokens: list[dict[str, Any]]) -> list[TocEntry]:
-    entries = []
-    pending = list(reversed(tokens))
-    while pending:  # a loop, not recursion: headings can nest as deep as the input likes
-        token = pending.pop()
-        entries.append(TocEntry(token["level"], token["id"], html.unescape(token["name"])))
-        pending.extend(reversed(token["children"]))
-    return entries
+def _never_called(link: WikiLink) -> LinkTarget:
+    raise AssertionError("extract_links only parses; it never renders a link")
 
 
-def _build_converter(
-    extensions: Sequence[str], text_length: int, page: _PageState | None = None
-) -> markdown.Markdown:
-    budget = _ScanBudget(max(_SCAN_BUDGET_MINIMUM, _SCAN_BUDGET_PER_CHARACTER * text_length))
-    own_extensions: list[Extension] = [_SafetyExtension(budget)]
-    if page is not None:
-        own_extensions.append(_WikiExtension(page))
-    return markdown.Markdown(
-        extensions=[*extensions, *own_extensions],
-        extension_configs={name: EXTENSION_CONFIGS[name] for name in extensions
-                           if name in EXTENSION_CONFIGS},
-        output_format="html",
-    )
+@functools.cache
+def _plain_parser() -> MarkdownIt:
+    # CommonMark with raw HTML shown as text: the sanitizer is a second line of defence, not the
+    # first. markdown-it parses in linear time and caps nesting, so hostile input stays cheap.
+    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    parser.core.ruler.push("safe_markup", _make_markup_safe)
+    return parser
 
 
+@functools.cache
+def _wiki_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    parser.use(footnote_plugin).use(deflist_plugin)
+    # Before "link", so that `[[x]]` is not read as a bracketed link text; inline rules never see
+    # code spans or code blocks, and a backslash (`\[[x]]`) keeps the brackets literal.
+    parser.inline.ruler.before("link", "wiki_link", _parse_wiki_link)
+    parser.core.ruler.push("safe_markup", _make_markup_safe)
+    parser.core.ruler.push("wiki_page", _finish_wiki_page)
+    parser.add_render_rule("wiki_link", _render_wiki_link)
+    return parser
+
+
+@dataclass
 class _PageState:
-    """What one render learns about the page: its links and attachments, resolved once each."""
+    """What one parse learns about the page; each link target and attachment is resolved once."""
 
-    def __init__(self, resolve_link: LinkResolver,
-                 resolve_attachment: AttachmentResolver | None) -> None:
-        self.resolve_link = resolve_link
-        self.resolve_attachment = resolve_attachment
-        self.links: dict[tuple[str | None, str], WikiLink] = {}
-        self.targets: dict[tuple[str | None, str], LinkTarget] = {}
-        self.attachments: dict[str, str | None] = {}
+    resolve_link: LinkResolver
+    resolve_attachment: AttachmentResolver | None
+    links: dict[tuple[str | None, str], WikiLink] = field(default_factory=dict)
+    targets: dict[tuple[str | None, str], LinkTarget] = field(default_factory=dict)
+    attachments: dict[str, str | None] = field(default_factory=dict)
+    toc: list[TocEntry] = field(default_factory=list)
 
-    def link_element(self, link: WikiLink) -> etree.Element:
+    def target(self, link: WikiLink) -> LinkTarget:
         key = (link.community, link.slug)
-        self.links.setdefault(key, link)
         if key not in self.targets:
             self.targets[key] = self.resolve_link(link)
-        target = self.targets[key]
-        element = etree.Element("a")
-        element.text = AtomicString(link.text)  # shown as typed, not parsed as Markdown
-        if target.exists:
-            fragment = f"#{link.fragment}" if link.fragment else ""
-            element.set("href", target.url + fragment)
-            element.set("class", "wikilink")
-        else:
-            element.set("href", target.url)
-            element.set("class", "wikilink redlink")
-            element.set("title", f"Create page: {link.title}")
-        return element
+        return self.targets[key]
 
     def attachment_url(self, name: str) -> str | None:
         if name not in self.attachments:
@@ -192,155 +179,133 @@ class _PageState:
         return self.attachments[name]
 
 
-class _WikiLinkProcessor(InlineProcessor):
-    """`[[Title]]`, `[[cop:Title#Heading|text]]`; inline patterns never run inside code."""
-
-    def __init__(self, page: _PageState) -> None:
-        super().__init__(WIKI_LINK_PATTERN)
-        self.page = page
-
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, Any, Any]:
-        link = wiki_link_from_match(m)
-        if link is None:  # an invalid title stays literal text
-            return None, None, None
-        return self.page.link_element(link), m.start(0), m.end(0)
-
-
-class _AttachmentProcessor(Treeprocessor):
-    """Points `attachment:name` links and images at the file, or marks them missing."""
-
-    def __init__(self, page: _PageState) -> None:
-        super().__init__()
-        self.page = page
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            attribute = _URL_ATTRIBUTES.get(element.tag)
-            if attribute is None:
-                continue
-            value = element.get(attribute, "")
-            if value[:len(ATTACHMENT_SCHEME)].lower() != ATTACHMENT_SCHEME:
-                continue
-            name = unquote(value[len(ATTACHMENT_SCHEME):]).strip()
-            url = self.page.attachment_url(name) if _is_attachment_name(name) else None
-            if url is not None:
-                element.set(attribute, url)
-            else:
-                _mark_missing(element, name)
+def _parse_wiki_link(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKI_LINK_RE.match(state.src, state.pos, state.posMax)
+    link = wiki_link_from_match(match) if match else None
+    if match is None or link is None:  # an invalid title stays literal text
+        return False
+    if not silent:
+        state.env[_PAGE].links.setdefault((link.community, link.slug), link)
+        token = state.push("wiki_link", "a", 0)
+        token.meta["link"] = link
+    state.pos = match.end()
+    return True
 
 
-_URL_ATTRIBUTES = {"a": "href", "img": "src"}
+def _render_wiki_link(
+    renderer: RendererHTML, tokens: list[Token], index: int, options: Any, env: dict
+) -> str:
+    link: WikiLink = tokens[index].meta["link"]
+    target = env[_PAGE].target(link)
+    text = escape(link.text)
+    if not target.exists:
+        return (f'<a href="{escape(target.url)}" class="wikilink redlink" '
+                f'title="{escape("Create page: " + link.title)}">{text}</a>')
+    fragment = f"#{link.fragment}" if link.fragment else ""
+    return f'<a href="{escape(target.url + fragment)}" class="wikilink">{text}</a>'
 
 
-def _is_attachment_name(name: str) -> bool:
-    return bool(name) and not any(char in PATH_SEPARATORS or not char.isprintable()
-                                  for char in name)
+def _make_markup_safe(state: StateCore) -> None:
+    """Bound inline nesting, and align table cells with `align` since no style is allowed."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            _flatten_deep_inline(token.children)
+        elif token.type in ("th_open", "td_open"):
+            style = token.attrs.pop("style", None)
+            if isinstance(style, str) and style.startswith("text-align:"):
+                token.attrSet("align", style.removeprefix("text-align:"))
 
 
-def _mark_missing(element: etree.Element, name: str) -> None:
-    shown_text = (element.get("alt") or name) if element.tag == "img" else None
-    element.tag = "span"
-    element.attrib.clear()
-    element.set("class", "missing-attachment")
-    if shown_text is not None:
-        element.text = shown_text
+def _flatten_deep_inline(children: list[Token]) -> None:
+    flattened: list[bool] = []  # one entry per open inline element
+    for token in children:
+        if token.nesting == 1:
+            flattened.append(len(flattened) >= MAX_INLINE_DEPTH)
+            if flattened[-1]:
+                _show_as_typed(token)
+        elif token.nesting == -1 and flattened.pop():
+            _show_as_typed(token)
 
 
-class _WikiExtension(Extension):
-    def __init__(self, page: _PageState) -> None:
-        super().__init__()
-        self.page = page
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # Above "reference" (170) so `[[x]]` is not read as a reference, below "escape" (180)
-        # so that `\[[x]]` stays literal.
-        md.inlinePatterns.register(_WikiLinkProcessor(self.page), "wiki_link", 172)
-        # After "unescape" (0), so link targets hold their final text.
-        md.treeprocessors.register(_AttachmentProcessor(self.page), "attachments", -10)
+def _show_as_typed(token: Token) -> None:
+    token.type, token.tag, token.nesting, token.attrs = "text", "", 0, {}
+    token.content = token.markup
 
 
-class _ScanBudget:
-    def __init__(self, characters: int) -> None:
-        self.remaining = characters
+def _finish_wiki_page(state: StateCore) -> None:
+    page: _PageState = state.env[_PAGE]
+    _number_headings(state.tokens, page)
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = list(_link_attachments(token.children, page))
 
 
-class _BudgetedBracketScan:
-    """Replaces the bracket and parenthesis scans of Python-Markdown's link processors with
-    ones that stop when the document's scan budget is spent (the rest stays literal text)."""
-
-    budget: _ScanBudget
-
-    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        stop = min(len(data), index + max(self.budget.remaining, 0))
-        depth = 1
-        for bracket in _BRACKETS_RE.finditer(data, index, stop):
-            depth += 1 if bracket.group() == "[" else -1
-            if depth == 0:
-                self.budget.remaining -= bracket.end() - index
-                return data[index:bracket.start()], bracket.end(), True
-        self.budget.remaining -= stop - index
-        return "", stop, False
-
-    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
-        window_length = min(max(self.budget.remaining, 0), _MAX_LINK_TARGET_LENGTH)
-        window = data[index:index + window_length]
-        href, title, end, handled = super().getLink(window, 0)  # type: ignore[misc]
-        self.budget.remaining -= end
-        return href, title, index + end, handled
+def _number_headings(tokens: list[Token], page: _PageState) -> None:
+    """Give every heading a unique, script-aware id and list it in the table of contents."""
+    used: set[str] = set()
+    next_suffix: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        title = _plain_text(tokens[index + 1])
+        base = anchor = heading_id(title)
+        while anchor in used:
+            next_suffix[base] = next_suffix.get(base, 1) + 1
+            anchor = f"{base}-{next_suffix[base]}"
+        used.add(anchor)
+        token.attrSet("id", anchor)
+        page.toc.append(TocEntry(level=int(token.tag[1]), id=anchor, title=title))
 
 
-class _BudgetedReference(_BudgetedBracketScan, ReferenceInlineProcessor):
-    pass
+def _plain_text(inline: Token) -> str:
+    parts = []
+    for child in inline.children or []:
+        if child.type == "wiki_link":
+            parts.append(child.meta["link"].text)
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return collapse_whitespace("".join(parts))
 
 
-class _BudgetedLink(_BudgetedBracketScan, LinkInlineProcessor):
-    pass
+def _link_attachments(children: list[Token], page: _PageState) -> Iterator[Token]:
+    """Point `attachment:name` links and images at the file, or show them as missing."""
+    in_missing_link = False
+    for token in children:
+        if token.type == "link_close" and in_missing_link:
+            token.tag, in_missing_link = "span", False
+        attribute = _URL_ATTRIBUTES.get(token.type)
+        name = _attachment_name(token.attrGet(attribute)) if attribute else None
+        if name is None:
+            yield token
+            continue
+        url = page.attachment_url(name) if name else None
+        if url is not None:
+            token.attrSet(attribute, url)
+            yield token
+        elif token.type == "image":
+            yield from _missing_attachment(token.content or name)
+        else:
+            token.tag, token.attrs, in_missing_link = "span", {"class": "missing-attachment"}, True
+            yield token
 
 
-class _BudgetedImage(_BudgetedBracketScan, ImageInlineProcessor):
-    pass
+_URL_ATTRIBUTES = {"link_open": "href", "image": "src"}
 
 
-class _BudgetedImageReference(_BudgetedBracketScan, ImageReferenceInlineProcessor):
-    pass
+def _attachment_name(url: object) -> str | None:
+    if not isinstance(url, str) or url[:len(ATTACHMENT_SCHEME)].lower() != ATTACHMENT_SCHEME:
+        return None
+    name = unquote(url[len(ATTACHMENT_SCHEME):]).strip()
+    if not name or any(char in PATH_SEPARATORS or not char.isprintable() for char in name):
+        return ""  # an attachment reference, but to no name a file could be stored under
+    return name
 
 
-class _BudgetedShortReference(_BudgetedBracketScan, ShortReferenceInlineProcessor):
-    pass
-
-
-class _BudgetedShortImageReference(_BudgetedBracketScan, ShortImageReferenceInlineProcessor):
-    pass
-
-
-# Names and priorities of Python-Markdown's own link processors (markdown.inlinepatterns).
-_LINK_PROCESSORS = (
-    ("reference", _BudgetedReference, 170),
-    ("link", _BudgetedLink, 160),
-    ("image_link", _BudgetedImage, 150),
-    ("image_reference", _BudgetedImageReference, 140),
-    ("short_reference", _BudgetedShortReference, 130),
-    ("short_image_ref", _BudgetedShortImageReference, 125),
-)
-
-
-class _SafetyExtension(Extension):
-    """Raw HTML is shown as text, and link parsing runs in linear time."""
-
-    def __init__(self, budget: _ScanBudget) -> None:
-        super().__init__()
-        self.budget = budget
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # Escaping raw HTML leaves nothing for the sanitizer to guess about, and keeps inputs
-        # away from html.parser, which is quadratic on some malformed tags.
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        for name, processor_class, priority in _LINK_PROCESSORS:
-            processor = processor_class(md.inlinePatterns[name].pattern, md)
-            processor.budget = self.budget
-            md.inlinePatterns.register(processor, name, priority)
-        if "footnote" in md.inlinePatterns:
-            stock = md.inlinePatterns["footnote"]
-            bounded = type(stock)(_BOUNDED_FOOTNOTE_PATTERN, stock.footnotes)
-            md.inlinePatterns.register(bounded, "footnote", 175)
+def _missing_attachment(text: str) -> list[Token]:
+    opening = Token("missing_attachment_open", "span", 1, attrs={"class": "missing-attachment"})
+    closing = Token("missing_attachment_close", "span", -1)
+    return [opening, Token("text", "", 0, content=text), closing]

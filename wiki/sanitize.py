@@ -1,4 +1,4 @@
-"""The HTML allow-list every rendered page, comment and description passes through before display."""
+"""The HTML allow-list that every rendered page, comment and description passes through."""
 from __future__ import annotations
 
 import re
@@ -7,18 +7,19 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import bleach
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter, getTreeWalker
 
 ALLOWED_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
     "table", "thead", "tbody", "tr", "th", "td", "pre", "code", "blockquote",
-    "a", "img", "em", "strong", "del", "sup", "sub", "hr", "br", "div", "span",
-    "details", "summary",
+    "a", "img", "em", "strong", "del", "s", "sup", "sub", "hr", "br", "div", "span", "section",
 })
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 ALLOWED_CLASSES = frozenset({
     "wikilink", "redlink", "missing-attachment", "toc",
-    "footnote", "footnote-ref", "footnote-backref",
+    # the footnote plugin's markup
+    "footnote-ref", "footnotes-sep", "footnotes", "footnotes-list", "footnote-item",
+    "footnote-backref",
 })
 EXTERNAL_LINK_REL = "nofollow noopener ugc"
 
@@ -59,12 +60,11 @@ ATTRIBUTE_RULES = {
             "width": _is_number, "height": _is_number},
     "th": _CELL_ATTRIBUTES,
     "td": _CELL_ATTRIBUTES,
-    "ol": {"start": _is_number},
-    "li": {"id": _is_id},
-    "sup": {"id": _is_id},
+    "ol": {"start": _is_number, "class": _has_allowed_classes},
+    "li": {"id": _is_id, "class": _has_allowed_classes},
+    "sup": {"class": _has_allowed_classes},
     "code": {"class": _is_code_language},
-    "div": {"class": _has_allowed_classes},
-    "span": {"class": _has_allowed_classes},
+    **{tag: {"class": _has_allowed_classes} for tag in ("div", "span", "section", "hr")},
     **{heading: {"id": _is_id} for heading in _HEADINGS},
 }
 
@@ -74,7 +74,7 @@ def _is_allowed_attribute(tag: str, name: str, value: str) -> bool:
     return check is not None and check(value)
 
 
-def is_external_url(url: str) -> bool:
+def _is_external_url(url: str) -> bool:
     """True for a link that leaves the site: one with a scheme or a `//host` prefix."""
     try:
         parts = urlsplit(url.strip())
@@ -83,7 +83,7 @@ def is_external_url(url: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
-class ExternalLinkFilter(Filter):
+class _ExternalLinkFilter(Filter):
     """Marks links that leave the site so that search engines and the target page get no credit
     or handle on us (`rel="nofollow noopener ugc"`)."""
 
@@ -92,23 +92,66 @@ class ExternalLinkFilter(Filter):
             if token["type"] == "StartTag" and token["name"] == "a":
                 attributes = token["data"]
                 href = attributes.get((None, "href"), "")
-                if is_external_url(href):
+                if _is_external_url(href):
                     attributes[(None, "rel")] = EXTERNAL_LINK_REL
             yield token
+
+
+_EtreeWalker = getTreeWalker("etree")
+
+
+class _PositionTrackingWalker(_EtreeWalker):  # type: ignore[misc, valid-type]
+    """html5lib's etree walker finds a parent's position by scanning all of the grandparent's
+    children, which makes a page of thousands of blocks quadratic; this one remembers them."""
+
+    def __init__(self, tree: object) -> None:
+        super().__init__(tree)
+        self._positions: list[int | None] = []  # position of each element on the parents stack
+
+    def getFirstChild(self, node: object) -> object:
+        depth = self._depth(node)
+        return self._remember_descent(node, depth, super().getFirstChild(node))
+
+    def getNextSibling(self, node: object) -> object:
+        depth = self._depth(node)
+        return self._remember_descent(node, depth, super().getNextSibling(node))
+
+    def getParentNode(self, node: object) -> object:
+        if not isinstance(node, tuple) or node[3] == "text":
+            return super().getParentNode(node)
+        parents = node[2]
+        parent, position = parents.pop(), self._positions.pop()
+        return (parent, position, parents, None) if parents else parent
+
+    @staticmethod
+    def _depth(node: object) -> int:
+        return len(node[2]) if isinstance(node, tuple) else 0
+
+    def _remember_descent(self, node: object, depth_before: int, step: object) -> object:
+        # The parents stack is shared and grows in place when the walker enters `node`.
+        if isinstance(step, tuple) and len(step[2]) > depth_before:
+            self._positions.append(node[1] if isinstance(node, tuple) else None)
+        return step
+
+
+class _Cleaner(bleach.Cleaner):
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)
+        self.walker = _PositionTrackingWalker
 
 
 _cleaners = threading.local()  # bleach cleaners keep parser state: one per thread.
 
 
-def _cleaner() -> bleach.Cleaner:
+def _cleaner() -> _Cleaner:
     if not hasattr(_cleaners, "cleaner"):
-        _cleaners.cleaner = bleach.Cleaner(
+        _cleaners.cleaner = _Cleaner(
             tags=ALLOWED_TAGS,
             attributes=_is_allowed_attribute,
             protocols=ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,
-            filters=[ExternalLinkFilter],
+            filters=[_ExternalLinkFilter],
         )
     return _cleaners.cleaner
 

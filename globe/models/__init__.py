@@ -2,9 +2,9 @@
 from .accounts import ApiToken, User
 from .communities import Community, Membership
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
-from .search_queue import SearchQueueItem
+from .search_queue import SearchDrainLease, SearchQueueItem
 from .wiki_pages import (KnowledgeBaseComment, KnowledgeBaseRequest, WikiAttachment, WikiLink, WikiPage,
                          WikiRedirect, WikiRevision)
 
 __all__ = ["ApiToken", "Board", "BoardItem", "Community", "Resource", "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
-           "SearchQueueItem", "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect", "WikiRevision"]
+           "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect", "WikiRevision"]

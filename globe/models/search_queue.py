@@ -17,3 +17,16 @@ class SearchQueueItem(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # "wiki", "resource", "project", "community"
     object_id: Mapped[int]
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SearchDrainLease(db.Model):
+    """Who is applying the queue to the index right now: one process at a time, for a limited time.
+
+    Documents are built from the database while the lease is held, so two drainers can never
+    write an older state of a record over a newer one."""
+
+    __tablename__ = "search_drain_lease"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    holder: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from ..models.base import utcnow
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
 from ..models.resources import LICENSES
 from ..permissions import can, community_role, require, visible_scope
+from .search import queue_community_content
 from .validation import SLUG_RE, Checker
 
 
@@ -122,8 +123,11 @@ def update_community(actor, community: Community, **data) -> Community:
     settings = _check_settings(check, data)
     check.done()
     with transaction():
+        visibility_changed = settings["visibility"] != community.visibility
         for key, value in settings.items():
             setattr(community, key, value)
+        if visibility_changed:
+            queue_community_content(community)  # who may see its content is part of the index
     return community
 
 

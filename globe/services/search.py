@@ -1,10 +1,160 @@
-"""Keeping the search index in step with the database, through the search queue (an outbox)."""
+"""Keeping the search index in step with the database through the search queue, and searching it.
+
+Every change writes a queue row in its own transaction. After the commit, the queue is applied to
+the index by whichever process holds the drain lease (a row in the database); the others leave
+their rows to it. A crash can delay indexing, never lose it: the rows stay until applied."""
 from __future__ import annotations
 
-from ..extensions import db
-from ..models import SearchQueueItem
+import os
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
+from flask import Flask, current_app
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..backends import get_search_backend
+from ..db import current_transaction, transaction
+from ..extensions import db
+from ..models import Community, Resource, SearchDrainLease, SearchQueueItem, WikiPage
+from ..models.base import utcnow
+from ..permissions import visible_scope
+from ..search import SearchQuery, SearchResults
+from ..search.documents import all_documents, documents_for
+
+BATCH = 200
+LEASE = timedelta(seconds=60)
+EXECUTOR_KEY = "globe.index_executor"
+
+
+# --- queueing --------------------------------------------------------------------------------
 
 def queue_for_indexing(kind: str, object_id: int) -> None:
     """Record, in the caller's transaction, that this object must be (re)indexed or removed."""
     db.session.add(SearchQueueItem(kind=kind, object_id=object_id))
+    current_transaction().after_commit_once("search.drain", schedule_drain)
+
+
+def queue_community_content(community: Community) -> None:
+    """Everything in a CoP, e.g. after its visibility changed (who may see it is in the index)."""
+    for kind, model in (("wiki", WikiPage), ("resource", Resource)):
+        for object_id in db.session.scalars(select(model.id).where(model.community_id == community.id)):
+            queue_for_indexing(kind, object_id)
+
+
+# --- draining --------------------------------------------------------------------------------
+
+def schedule_drain() -> None:
+    """Apply the queue soon: in a background thread, or right now when INDEX_IN_BACKGROUND is off."""
+    app = current_app._get_current_object()
+    if not app.config["INDEX_IN_BACKGROUND"]:
+        drain_queue()
+        return
+    executor = app.extensions.setdefault(EXECUTOR_KEY, ThreadPoolExecutor(max_workers=1,
+                                                                          thread_name_prefix="globe-index"))
+    executor.submit(_drain_in_app, app)
+
+
+def _drain_in_app(app: Flask) -> None:
+    with app.app_context():
+        try:
+            drain_queue()
+        except Exception:  # a background thread has nobody to report to but the log; rows stay queued
+            app.logger.exception("Applying the search queue failed")
+
+
+def drain_queue() -> int:
+    """Apply queued changes while holding the lease; after releasing it, look once more so that a
+    change committed meanwhile by a process that found the lease taken is never stranded."""
+    applied = 0
+    while _take_lease():
+        try:
+            applied += _apply_queue()
+        finally:
+            _release_lease()
+        if not queue_length():
+            break
+    return applied
+
+
+def _apply_queue() -> int:
+    applied = 0
+    while True:
+        rows = db.session.execute(select(SearchQueueItem.id, SearchQueueItem.kind, SearchQueueItem.object_id)
+                                  .order_by(SearchQueueItem.id).limit(BATCH)).all()
+        if not rows:
+            return applied
+        upserts, deletes = [], []
+        for kind in {row.kind for row in rows}:
+            found, gone = documents_for(kind, {row.object_id for row in rows if row.kind == kind})
+            upserts += found
+            deletes += gone
+        if not get_search_backend().apply(upserts, deletes, wait=True):
+            return applied  # the index stayed locked (a rebuild): the rows wait for the next drain
+        with transaction():
+            db.session.execute(delete(SearchQueueItem).where(SearchQueueItem.id.in_([row.id for row in rows])))
+            _renew_lease()
+        applied += len(rows)
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def _take_lease() -> bool:
+    now = utcnow()
+    try:
+        with transaction():
+            taken = db.session.execute(
+                update(SearchDrainLease).where(SearchDrainLease.id == 1, or_(
+                    SearchDrainLease.holder.is_(None), SearchDrainLease.expires_at < now))
+                .values(holder=_holder(), expires_at=now + LEASE)).rowcount
+            if not taken and db.session.get(SearchDrainLease, 1) is None:
+                db.session.add(SearchDrainLease(id=1, holder=_holder(), expires_at=now + LEASE))
+                taken = 1
+    except IntegrityError:
+        return False  # another process created the lease row first, and holds it
+    return bool(taken)
+
+
+def _renew_lease() -> None:
+    db.session.execute(update(SearchDrainLease).where(SearchDrainLease.id == 1, SearchDrainLease.holder == _holder())
+                       .values(expires_at=utcnow() + LEASE))
+
+
+def _release_lease() -> None:
+    with transaction():
+        db.session.execute(update(SearchDrainLease).where(SearchDrainLease.id == 1,
+                                                          SearchDrainLease.holder == _holder())
+                           .values(holder=None, expires_at=None))
+
+
+# --- status and rebuilding -------------------------------------------------------------------
+
+def queue_length() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchQueueItem))
+
+
+def status() -> dict:
+    """What `flask globe search-status` shows."""
+    oldest = db.session.scalar(select(func.min(SearchQueueItem.queued_at)))
+    return {**get_search_backend().stats(), "queue_length": queue_length(), "oldest_queued": oldest}
+
+
+def reindex(*, progress=None) -> int:
+    """Rebuild the whole index from the database beside the live one; search stays up meanwhile."""
+    count = get_search_backend().rebuild(all_documents(), progress=progress)
+    drain_queue()  # changes made during the rebuild
+    return count
+
+
+# --- searching -------------------------------------------------------------------------------
+
+def search(actor, *, text: str = "", filters: dict | None = None, sort: str = "relevance", page: int = 1,
+           per_page: int = 20) -> SearchResults:
+    """Search as this viewer: their principals filter inside the search itself."""
+    query = SearchQuery(text=text, principals=visible_scope(actor).principals(), filters=filters or {}, sort=sort,
+                        page=page, per_page=per_page)
+    return get_search_backend().search(query)

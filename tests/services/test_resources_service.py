@@ -8,9 +8,7 @@ from documents import DocumentFactory, pdf_bytes
 from factories import add_member, make_community, make_user
 from globe.backends import get_storage
 from globe.errors import InvalidInput, NotFound, PermissionDenied, TooLarge, UnsupportedType
-from globe.models import SearchQueueItem
-from globe.extensions import db
-from globe.services import resources
+from globe.services import resources, search
 from globe.services.resources import DuplicateResource
 
 META = {"title": "Past simple board game", "description": "**Fun** practice", "tags": "grammar, games",
@@ -172,7 +170,6 @@ def test_filters_and_sorting(cop, member):
     assert second.id != first.id
 
 
-def test_changes_are_queued_for_search(cop, member):
-    resource = resources.add_resource(member, cop, upload=upload(b"queued", "a.txt"), **META)
-    kinds = db.session.scalars(db.select(SearchQueueItem.object_id).where(SearchQueueItem.kind == "resource")).all()
-    assert resource.id in kinds
+def test_file_text_reaches_the_search_index(cop, member):
+    resource = resources.add_resource(member, cop, upload=upload(pdf_bytes(["Zebra crossing dialogue"]), "z.pdf"), **META)
+    assert [hit.object_id for hit in search.search(member, text="zebra").hits] == [resource.id]

@@ -5,9 +5,8 @@ import pytest
 
 from factories import add_member, make_community, make_page, make_user
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from globe.models import SearchQueueItem
 from globe.extensions import db
-from globe.services import wiki_links, wiki_pages
+from globe.services import search, wiki_links, wiki_pages
 from globe.services.wiki_pages import EditConflict
 
 BASE = "Intro line.\n\nMiddle paragraph.\n\nClosing line.\n"
@@ -184,11 +183,12 @@ def test_members_only_wiki_is_hidden_from_outsiders(app):
     assert wiki_pages.recent_changes(make_user()) == []
 
 
-def test_every_save_is_queued_for_search(cop, editor):
+def test_every_save_reaches_the_search_index(cop, editor):
     page = make_page(cop, "Fluency", BASE, author=editor)
-    wiki_pages.save_page(editor, cop, page_slug=page.slug, body="new", base_revision=1)
-    queued = db.session.scalars(db.select(SearchQueueItem).where(SearchQueueItem.kind == "wiki")).all()
-    assert [item.object_id for item in queued] == [page.id, page.id]
+    wiki_pages.save_page(editor, cop, page_slug=page.slug, body="Shadowing practice", base_revision=1)
+    assert [hit.object_id for hit in search.search(editor, text="shadowing").hits] == [page.id]
+    assert search.search(editor, text="middle paragraph").total == 0
+    assert search.queue_length() == 0
 
 
 class TagCollector(HTMLParser):

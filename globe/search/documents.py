@@ -1,0 +1,101 @@
+"""Turning Globe's records into SearchDocuments: what is searchable, and who may see it (principals)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload, undefer
+
+from ..extensions import db
+from ..models import Community, Resource, ResourceVersion, WikiPage
+from ..urls import wiki_page_path
+from .base import SearchDocument
+
+MAX_BODY_CHARS = 1_000_000  # the searchable and highlightable text kept per document
+BATCH = 500
+
+
+def community_principals(community: Community) -> tuple[str, ...]:
+    """Public CoPs' content is for everyone; members-only content for members and admins."""
+    return ("public",) if community.is_public else (f"cop:{community.id}", "role:admin")
+
+
+def wiki_document(page: WikiPage) -> SearchDocument | None:
+    """A live wiki page; accepted knowledge-base pages are public wherever they live."""
+    if page.is_deleted or page.current_revision is None:
+        return None
+    community = page.community
+    principals = ("public",) if page.in_knowledge_base else community_principals(community)
+    body = page.current_revision.body
+    return SearchDocument(
+        doc_id=f"wiki:{page.id}", kinds=("knowledge_base", "wiki") if page.in_knowledge_base else ("wiki",),
+        object_id=page.id, title=page.title, body=body[:MAX_BODY_CHARS], url=wiki_page_path(community.slug, page.slug),
+        updated=page.updated_at, created=page.created_at, principals=principals, community_slug=community.slug,
+        community_name=community.name, tags=tuple(page.tags or ()), summary=_first_line(body),
+        version=f"{page.revision_count}:{page.kb_status}:{community.visibility}")
+
+
+def resource_document(resource: Resource) -> SearchDocument:
+    community, latest = resource.community, resource.latest
+    text = latest.extracted_text if latest is not None else ""
+    return SearchDocument(
+        doc_id=f"resource:{resource.id}", kinds=("resource",), object_id=resource.id, title=resource.title,
+        body=f"{resource.description}\n\n{text}"[:MAX_BODY_CHARS], url=f"/resources/{resource.id}",
+        updated=resource.updated_at, created=resource.created_at, principals=community_principals(community),
+        community_slug=community.slug, community_name=community.name, tags=tuple(resource.values("tag")),
+        levels=tuple(resource.values("level")), skills=tuple(resource.values("skill")),
+        age_groups=tuple(resource.values("age_group")), resource_type=resource.resource_type,
+        license=resource.license, file_types=(latest.extension,) if latest is not None else ("link",),
+        language=resource.language, summary=(latest.excerpt if latest is not None else resource.description)[:300],
+        version=f"{resource.updated_at.isoformat()}:{resource.version_count}:"
+                f"{latest.extraction_status if latest else 'link'}:{community.visibility}")
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), "")[:300]
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def _wiki_query():
+    return select(WikiPage).options(selectinload(WikiPage.community), selectinload(WikiPage.current_revision))
+
+
+def _resource_query():
+    return select(Resource).options(
+        selectinload(Resource.community),
+        selectinload(Resource.versions).options(undefer(ResourceVersion.extracted_text)))
+
+
+BUILDERS = {"wiki": (WikiPage, _wiki_query, wiki_document), "resource": (Resource, _resource_query, resource_document)}
+
+
+def documents_for(kind: str, ids: Iterable[int]) -> tuple[list[SearchDocument], list[str]]:
+    """Current documents for these objects, and the doc_ids to remove (deleted or no longer searchable)."""
+    model, query, build = BUILDERS[kind]
+    ids = set(ids)
+    found = {obj.id: build(obj) for obj in db.session.scalars(query().where(model.id.in_(ids)))}
+    upserts = [doc for doc in found.values() if doc is not None]
+    deletes = [f"{kind}:{object_id}" for object_id in ids if found.get(object_id) is None]
+    return upserts, deletes
+
+
+def all_documents() -> Iterator[SearchDocument]:
+    """Every searchable document, read in batches (for a full reindex)."""
+    for model, query, build in BUILDERS.values():
+        last_id = 0
+        while True:
+            rows = db.session.scalars(query().where(model.id > last_id).order_by(model.id).limit(BATCH)).all()
+            if not rows:
+                break
+            for obj in rows:
+                doc = build(obj)
+                if doc is not None:
+                    yield doc
+            last_id = rows[-1].id
+            db.session.expunge_all()  # keep memory flat over hundreds of thousands of rows
+
+
+def count_documents() -> int:
+    pages = db.session.scalar(select(func.count()).select_from(WikiPage).where(WikiPage.is_deleted.is_(False)))
+    return pages + db.session.scalar(select(func.count()).select_from(Resource))

@@ -1,0 +1,66 @@
+"""Three-way merges of concurrent page edits."""
+from wiki import MergeResult, merge_texts
+
+BASE = "Title\n\nIntro line\n\nBody line\n\nOutro line\n"
+
+
+def test_edits_to_different_lines_merge_cleanly():
+    ours = BASE.replace("Intro line", "Better intro")
+    theirs = BASE.replace("Outro line", "Better outro")
+    assert merge_texts(BASE, ours, theirs) == MergeResult(
+        text="Title\n\nBetter intro\n\nBody line\n\nBetter outro\n", conflicts=0, clean=True)
+
+
+def test_edits_to_the_same_line_conflict_with_labelled_markers():
+    ours = BASE.replace("Body line", "Body, my way")
+    theirs = BASE.replace("Body line", "Body, their way")
+    result = merge_texts(BASE, ours, theirs)
+    assert not result.clean and result.conflicts == 1
+    assert result.text == (
+        "Title\n\nIntro line\n\n"
+        "<<<<<<< your edit\nBody, my way\n=======\nBody, their way\n>>>>>>> saved version\n"
+        "\nOutro line\n"
+    )
+
+
+def test_labels_are_parameters():
+    result = merge_texts("a\n", "b\n", "c\n", ours_label="Ana", theirs_label="revision 7")
+    assert result.text == "<<<<<<< Ana\nb\n=======\nc\n>>>>>>> revision 7\n"
+
+
+def test_each_overlapping_region_counts_as_one_conflict():
+    ours = BASE.replace("Intro line", "I1").replace("Outro line", "O1")
+    theirs = BASE.replace("Intro line", "I2").replace("Outro line", "O2")
+    assert merge_texts(BASE, ours, theirs).conflicts == 2
+
+
+def test_identical_changes_on_both_sides_are_not_conflicts():
+    both = BASE.replace("Body line", "Same new body")
+    assert merge_texts(BASE, both, both) == MergeResult(text=both, conflicts=0, clean=True)
+
+
+def test_missing_final_newline_does_not_conflict():
+    ours = BASE.replace("Intro line", "New intro").removesuffix("\n")
+    theirs = BASE.replace("Outro line", "New outro")
+    result = merge_texts(BASE, ours, theirs)
+    assert result.clean
+    assert result.text == "Title\n\nNew intro\n\nBody line\n\nNew outro"  # our removal of it wins
+
+
+def test_conflict_on_a_last_line_without_newline_keeps_markers_on_their_own_lines():
+    result = merge_texts("end", "our end", "their end")
+    assert result.text == "<<<<<<< your edit\nour end\n=======\ntheir end\n>>>>>>> saved version"
+
+
+def test_crlf_input_merges_with_lf_input_and_comes_out_as_lf():
+    ours = BASE.replace("Intro line", "New intro").replace("\n", "\r\n")
+    theirs = BASE.replace("Outro line", "New outro")
+    result = merge_texts(BASE.replace("\n", "\r\n"), ours, theirs)
+    assert result.clean
+    assert result.text == "Title\n\nNew intro\n\nBody line\n\nNew outro\n"
+
+
+def test_both_sides_adding_to_an_empty_page_conflict():
+    result = merge_texts("", "mine\n", "theirs\n")
+    assert result.conflicts == 1
+    assert result.text == "<<<<<<< your edit\nmine\n=======\ntheirs\n>>>>>>> saved version\n"
