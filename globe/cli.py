@@ -74,5 +74,46 @@ def extract_pending():
     click.echo(f"Done: {len(waiting)} file(s) processed.")
 
 
+@globe_cli.command("reindex")
+def reindex():
+    """Rebuild the search index from the database beside the live one, then swap (search stays up)."""
+    from .search.documents import count_documents
+    from .services import search
+    _require_schema()
+    with click.progressbar(length=count_documents(), label="Indexing") as bar:
+        count = search.reindex(progress=lambda done: bar.update(done - bar.pos))
+    click.echo(f"Indexed {count} documents.")
+
+
+@globe_cli.command("search-status")
+def search_status():
+    """Documents indexed, queue length and the oldest queued change."""
+    from .services import search
+    _require_schema()
+    for key, value in search.status().items():
+        click.echo(f"{key}: {value if value is not None else '-'}")
+
+
+@globe_cli.command("index-worker")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the queue.")
+@click.option("--once", is_flag=True, help="Apply the queue (and pending extractions) once, then stop.")
+def index_worker(interval, once):
+    """Keep applying the search queue and pending text extractions (for multi-process deployments)."""
+    import time
+    from .services import search
+    from .services.extraction import extract_version, retry_stalled
+    _require_schema()
+    click.echo("Index worker running; stop with Ctrl+C.")
+    while True:
+        for version_id in retry_stalled():
+            extract_version(version_id)
+        applied = search.drain_queue()
+        if applied:
+            click.echo(f"Applied {applied} queued change(s).")
+        if once:
+            return
+        time.sleep(interval)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(globe_cli)

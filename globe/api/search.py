@@ -1,0 +1,25 @@
+"""API: one search across every community, filtered by what the caller may see."""
+from flask import jsonify, request
+
+from ..errors import InvalidInput
+from ..search import FACETS
+from ..services import search
+from . import actor, bp, iso, page_args
+
+
+
+@bp.route("/search")
+def search_everything():
+    page, per_page = page_args()
+    sort = request.args.get("sort", "relevance")
+    if sort not in ("relevance", "newest"):
+        raise InvalidInput({"sort": ["sort must be relevance or newest."]})
+    filters = {name: tuple(request.args.getlist(name)) for name in FACETS if request.args.getlist(name)}
+    found = search.search(actor(), text=request.args.get("q", "")[:10_000], filters=filters, sort=sort, page=page,
+                          per_page=per_page)
+    return jsonify({
+        "total": found.total, "page": found.page, "per_page": found.per_page,
+        "results": [{"kind": hit.kind, "id": hit.object_id, "title": hit.title, "community": hit.community_slug,
+                     "url": request.host_url.rstrip("/") + hit.url, "snippet": hit.snippet_html or hit.summary,
+                     "updated": iso(hit.updated)} for hit in found.hits],
+        "facets": found.facets, "suggestion": found.suggestion, "notices": found.notices})

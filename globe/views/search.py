@@ -1,0 +1,38 @@
+"""The search page: one box across every community, with facets, highlights and paging."""
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+
+from ..search import FACETS
+from ..services import search
+from . import int_arg
+
+bp = Blueprint("search", __name__)
+FACET_LABELS = {"kind": "Kind", "community": "Community", "level": "CEFR level", "skill": "Skill", "type": "Type",
+                "license": "Licence", "file_type": "File type", "language": "Language", "tag": "Tag",
+                "age_group": "Age group"}
+
+
+def search_arguments() -> dict:
+    """Query text, facet filters, sort and page from the URL (the same names as the API)."""
+    page = request.args.get("page", "1")
+    return {"text": request.args.get("q", "")[:10_000],
+            "filters": {name: tuple(request.args.getlist(name)) for name in FACETS if request.args.getlist(name)},
+            "sort": "newest" if request.args.get("sort") == "newest" else "relevance",
+            "page": int_arg(page) if page.isdigit() else 1}
+
+
+@bp.route("/search")
+def results():
+    arguments = search_arguments()
+    found = search.search(current_user, **arguments, per_page=20)
+    return render_template("search/results.html", found=found, args=arguments, labels=FACET_LABELS,
+                           toggle_url=toggle_url)
+
+
+def toggle_url(facet: str, value: str) -> str:
+    """This search with one facet value added, or removed when already chosen (page back to 1)."""
+    arguments = request.args.to_dict(flat=False)
+    chosen = arguments.get(facet, [])
+    arguments[facet] = [v for v in chosen if v != value] if value in chosen else chosen + [value]
+    arguments.pop("page", None)
+    return url_for("search.results", **arguments)
