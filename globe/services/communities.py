@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound
@@ -69,7 +70,7 @@ def list_members(actor, community: Community, *, status: str = "active") -> list
     rank = {role: i for i, role in enumerate(reversed(ROLES))}
     rows = db.session.scalars(select(Membership).join(User, Membership.user_id == User.id)
                               .where(Membership.community_id == community.id, Membership.status == status)
-                              .order_by(User.display_name))
+                              .order_by(User.display_name).options(contains_eager(Membership.user)))
     return sorted(rows, key=lambda m: rank.get(m.role, 99))
 
 
@@ -81,7 +82,7 @@ def count_members(community: Community) -> int:
 def communities_of(user: User) -> list[Membership]:
     """A person's memberships of every status, newest first."""
     return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)
-                                   .order_by(Membership.created_at.desc())))
+                                   .order_by(Membership.created_at.desc()).options(selectinload(Membership.community))))
 
 
 # --- creating and editing CoPs ---------------------------------------------------------------

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -143,7 +144,7 @@ def accepted_pages() -> list[WikiPage]:
     """Every live page in the knowledge base (readable by everyone), newest change first."""
     return list(db.session.scalars(select(WikiPage).join(Community).where(
         WikiPage.kb_status == "accepted", WikiPage.is_deleted.is_(False))
-        .order_by(WikiPage.updated_at.desc())))
+        .order_by(WikiPage.updated_at.desc()).options(contains_eager(WikiPage.community))))
 
 
 def grouped(pages: list[WikiPage]) -> tuple[dict[str, list[WikiPage]], dict[str, list[WikiPage]]]:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import wiki
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import selectinload
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound
@@ -227,7 +228,8 @@ def list_resources(actor, *, community: Community | None = None, filters: dict |
     query = _filtered(query, filters or {})
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     order = SORTS.get(sort, SORTS["newest"])
-    items = db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    items = db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+                               .options(selectinload(Resource.versions), selectinload(Resource.community))).all()
     return ResourcePage(list(items), total, page, per_page)
 
 

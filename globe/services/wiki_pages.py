@@ -7,7 +7,7 @@ import wiki
 from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound
@@ -122,7 +122,9 @@ def recent_changes(actor, community: Community | None = None, *, limit: int = 50
     query = (select(WikiRevision).join(WikiPage, WikiPage.id == WikiRevision.page_id)
              .join(Community, Community.id == WikiPage.community_id)
              .where(visible_scope(actor).community_filter())
-             .order_by(WikiRevision.created_at.desc(), WikiRevision.id.desc()).limit(min(limit, 500)))
+             .order_by(WikiRevision.created_at.desc(), WikiRevision.id.desc()).limit(min(limit, 500))
+             .options(selectinload(WikiRevision.page).selectinload(WikiPage.community),
+                      selectinload(WikiRevision.author)))
     if community is not None:
         require(actor, "wiki.read", community)
         query = query.where(WikiPage.community_id == community.id)

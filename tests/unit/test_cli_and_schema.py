@@ -62,3 +62,25 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
                                     db.metadata)
         engine.dispose()
     assert diff == []
+
+
+def test_reindex_and_search_status_commands(app):
+    from globe.backends import get_search_backend
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["globe", "demo"]).exit_code == 0
+    indexed = get_search_backend().stats()["documents"]
+    assert indexed > 0
+    get_search_backend().clear()
+    result = runner.invoke(args=["globe", "reindex"])
+    assert result.exit_code == 0 and f"Indexed {indexed} documents." in result.output
+    status = runner.invoke(args=["globe", "search-status"])
+    assert status.exit_code == 0 and f"documents: {indexed}" in status.output and "queue_length: 0" in status.output
+
+
+def test_index_worker_applies_the_queue_once(app):
+    from globe.extensions import db
+    from globe.models import SearchQueueItem
+    db.session.add(SearchQueueItem(kind="wiki", object_id=12345))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["globe", "index-worker", "--once"])
+    assert result.exit_code == 0 and "Applied 1 queued change(s)." in result.output
