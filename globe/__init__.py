@@ -23,7 +23,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     init_backends(app)
     _register_blueprints(app)
-    from . import cli, errors_web, templating
+    from . import background, cli, errors_web, templating
+    background.register_catch_up(app)
     errors_web.register(app)
     templating.register(app)
     cli.register(app)

@@ -47,9 +47,10 @@ def queue_community_content(community: Community) -> None:
 # --- draining --------------------------------------------------------------------------------
 
 def schedule_drain() -> None:
-    """Apply the queue soon: in a background thread, or right now when INDEX_IN_BACKGROUND is off."""
+    """Apply the queue soon: in a background thread, or right now when INDEX_IN_BACKGROUND is off
+    or when already on one of Globe's background threads (extraction finishing, say)."""
     app = current_app._get_current_object()
-    if not app.config["INDEX_IN_BACKGROUND"]:
+    if not app.config["INDEX_IN_BACKGROUND"] or threading.current_thread().name.startswith("globe-"):
         drain_queue()
         return
     executor = app.extensions.setdefault(EXECUTOR_KEY, ThreadPoolExecutor(max_workers=1,
