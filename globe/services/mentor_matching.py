@@ -85,7 +85,7 @@ class AssignmentPlan:
 
 def normalize_tag(tag: str) -> str:
     """Fold case, width, spaces, hyphens/underscores and simple plurals: "Materials-Dev" -> "material dev"."""
-    text = unicodedata.normalize("NFKC", str(tag)[:MAX_TAG_LENGTH]).casefold()
+    text = unicodedata.normalize("NFKC", tag[:MAX_TAG_LENGTH]).casefold()
     return " ".join(_singular(word) for word in _SEPARATORS.sub(" ", text).split())
 
 
@@ -105,9 +105,11 @@ def _unique_tags(tags: Iterable[str]) -> dict[str, str]:
         tags = (tags,)
     unique: dict[str, str] = {}
     for tag in tags:
+        if not isinstance(tag, str):
+            continue
         key = normalize_tag(tag)
         if key and key not in unique and len(unique) < MAX_TAGS:
-            unique[key] = clean_text(str(tag)[:MAX_TAG_LENGTH], multiline=False)
+            unique[key] = clean_text(tag[:MAX_TAG_LENGTH], multiline=False)
     return unique
 
 
@@ -201,12 +203,8 @@ def _assess(proposal: ProposalFacts, needs: dict[str, str], mentor: Mentor,
 
 def _rank_key(suggestion: Suggestion) -> tuple:
     """Ready mentors, then those needing a second look, then unassignable, then conflicted."""
-    if suggestion.conflicts:
-        tier = 3
-    elif not suggestion.assignable:
-        tier = 2
-    else:
-        tier = int(suggestion.over_capacity or suggestion.declined_before)
+    needs_a_look = suggestion.over_capacity or suggestion.declined_before
+    tier = 3 if suggestion.conflicts else 2 if not suggestion.assignable else int(needs_a_look)
     return (tier, -suggestion.score, suggestion.load, suggestion.name.casefold(), suggestion.user_id)
 
 
@@ -354,7 +352,8 @@ def _unfilled_reason(demand: _Demand, per_proposal: int) -> str | None:
     if len(demand.edges) < len(demand.candidates):
         return f"{head}: the other suitable mentors have no capacity left in this plan"
     details = ", ".join(f"{count} {reason}" for reason, count in sorted(demand.excluded.items()))
-    return f"{head}: no other eligible mentor" + (f" ({details})" if details else "")
+    other = " other" if have else ""
+    return f"{head}: no{other} eligible mentor" + (f" ({details})" if details else "")
 
 
 def plan_assignments(proposals: Sequence[ProposalFacts], mentors: Sequence[Mentor], *, per_proposal: int,
@@ -372,8 +371,9 @@ def plan_assignments(proposals: Sequence[ProposalFacts], mentors: Sequence[Mento
       scarce mentors give every proposal one mentor before any proposal gets its second.
     - A pair costs its missing expertise (1 - coverage); a mentor's k-th extra unit costs
       load_weight x (load + k) / capacity, a rising (convex) cost that balances loads.
-    Costs are integers and ties fall to the lowest proposal id and mentor user id, so the plan
-    depends only on the facts, never on input order. Work grows with places x eligible pairs.
+    Costs are integers and nodes are numbered by proposal id and mentor user id, so equal-cost
+    choices always break the same way: the plan depends on the facts, never on input order.
+    Work grows with (places to fill) x (eligible pairs).
     """
     if per_proposal < 0:
         raise ValueError("per_proposal must be >= 0")
