@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, undefer
@@ -26,7 +27,7 @@ def wiki_document(page: WikiPage) -> SearchDocument | None:
         return None
     community = page.community
     principals = ("public",) if page.in_knowledge_base else community_principals(community)
-    body = page.current_revision.body
+    body = plain_text(page.current_revision.html)
     return SearchDocument(
         doc_id=f"wiki:{page.id}", kinds=("knowledge_base", "wiki") if page.in_knowledge_base else ("wiki",),
         object_id=page.id, title=page.title, body=body[:MAX_BODY_CHARS], url=wiki_page_path(community.slug, page.slug),
@@ -49,6 +50,27 @@ def resource_document(resource: Resource) -> SearchDocument:
         language=resource.language, summary=(latest.excerpt if latest is not None else resource.description)[:300],
         version=f"{resource.updated_at.isoformat()}:{resource.version_count}:"
                 f"{latest.extraction_status if latest else 'link'}:{community.visibility}")
+
+
+class _TextOnly(HTMLParser):
+    """Collects the text of rendered HTML, a space between blocks (links, headings and markup gone)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.parts.append(" ")
+
+
+def plain_text(html: str) -> str:
+    """What a reader sees of a rendered page, for searching and snippets."""
+    parser = _TextOnly()
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())
 
 
 def _first_line(text: str) -> str:

@@ -74,6 +74,14 @@ def list_members(actor, community: Community, *, status: str = "active") -> list
     return sorted(rows, key=lambda m: rank.get(m.role, 99))
 
 
+def names_of(slugs) -> dict[str, str]:
+    """slug -> name for these CoPs (names are never secret)."""
+    slugs = list(slugs)
+    if not slugs:
+        return {}
+    return dict(db.session.execute(select(Community.slug, Community.name).where(Community.slug.in_(slugs))).all())
+
+
 def count_members(community: Community) -> int:
     return db.session.scalar(select(func.count()).select_from(Membership).where(
         Membership.community_id == community.id, Membership.status == "active"))

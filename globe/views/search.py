@@ -3,7 +3,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from ..search import FACETS
-from ..services import search
+from ..services import communities, search
 from . import int_arg
 
 bp = Blueprint("search", __name__)
@@ -21,12 +21,27 @@ def search_arguments() -> dict:
             "page": int_arg(page) if page.isdigit() else 1}
 
 
+KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project"}
+
+
 @bp.route("/search")
 def results():
     arguments = search_arguments()
     found = search.search(current_user, **arguments, per_page=20)
+    names = communities.names_of(found.facets.get("community", {}).keys())
     return render_template("search/results.html", found=found, args=arguments, labels=FACET_LABELS,
-                           toggle_url=toggle_url)
+                           toggle_url=toggle_url, value_label=lambda facet, value: value_label(facet, value, names))
+
+
+def value_label(facet: str, value: str, community_names: dict[str, str]) -> str:
+    """How a facet value reads on the page: a CoP's name, "Wiki page", "B1", "Lesson plan"."""
+    if facet == "community":
+        return community_names.get(value, value)
+    if facet == "kind":
+        return KIND_LABELS.get(value, value)
+    if facet == "level":
+        return value.upper().replace("PRE-", "Pre-")
+    return value.replace("-", " ").capitalize() if facet in ("type", "skill", "age_group", "license") else value
 
 
 def toggle_url(facet: str, value: str) -> str:

@@ -21,6 +21,7 @@ def corpus(app):
 def test_results_highlights_facets_and_paging(web, corpus):
     html = web.get("/search?q=pronunciation").get_data(as_text=True)
     assert "26 results" in html and "<mark>" in html
+    assert '>Teaching Speaking</a>' in html and '>B1</a>' in html and '>Wiki page</a>' in html  # facet labels
     assert 'href="/search?q=pronunciation&amp;level=b1"' in html or "level=b1" in html
     filtered = web.get("/search?q=pronunciation&level=b1").get_data(as_text=True)
     assert "12 results" in filtered
