@@ -46,7 +46,10 @@ class Resource(db.Model):
                             order_by="ResourceVersion.number.desc()")
 
     def values(self, facet: str) -> list[str]:
-        return [label.value for label in self.labels if label.facet == facet]
+        """A multi-valued field's values, in the vocabulary's order (Pre-A1 before A1) or by name."""
+        found = sorted(label.value for label in self.labels if label.facet == facet)
+        order = LABEL_FACETS.get(facet)
+        return sorted(found, key=order.index) if order else found
 
     @property
     def latest(self) -> "ResourceVersion | None":

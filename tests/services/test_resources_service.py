@@ -173,3 +173,8 @@ def test_filters_and_sorting(cop, member):
 def test_file_text_reaches_the_search_index(cop, member):
     resource = resources.add_resource(member, cop, upload=upload(pdf_bytes(["Zebra crossing dialogue"]), "z.pdf"), **META)
     assert [hit.object_id for hit in search.search(member, text="zebra").hits] == [resource.id]
+
+
+def test_levels_read_in_cefr_order(cop, member):
+    resource = resources.add_resource(member, cop, url="https://example.org/x", **{**META, "levels": ["b1", "pre-a1", "a2"]})
+    assert resource.values("level") == ["pre-a1", "a2", "b1"]
