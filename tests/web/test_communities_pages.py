@@ -167,3 +167,16 @@ def test_pages_send_security_headers_and_cacheable_assets(web):
     assert "?v=" in css_url
     asset = web.get(css_url)
     assert asset.status_code == 200 and "immutable" in asset.headers["Cache-Control"]
+
+
+def test_unexpected_errors_get_a_friendly_500_page(app):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500 and "Something went wrong" in response.get_data(as_text=True)
+    assert "kaboom" not in response.get_data(as_text=True)
+    api_style = client.get("/api/v1/nothing-here")
+    assert api_style.status_code == 404 and api_style.mimetype == "application/problem+json"
