@@ -96,6 +96,26 @@ def may_join(actor, target) -> bool:
             and target.policy != "invite")
 
 
+def is_mentor(actor, target) -> bool:
+    return bool(actor.is_authenticated and actor.is_mentor)
+
+
+def on_team(actor, proposal) -> bool:
+    """An active member of the proposal's team."""
+    return bool(actor.is_authenticated and proposal is not None and any(
+        member.user_id == actor.id and member.status == "active" for member in proposal.team))
+
+
+def assigned_mentor(actor, proposal) -> bool:
+    """A mentor asked (or agreed) to mentor this proposal."""
+    return bool(actor.is_authenticated and proposal is not None and any(
+        a.mentor_id == actor.id and a.status in ("invited", "accepted") for a in proposal.assignments))
+
+
+def showcased(actor, proposal) -> bool:
+    return bool(proposal is not None and proposal.is_public)
+
+
 def any_of(*rules: Rule) -> Rule:
     return lambda actor, target: any(rule(actor, target) for rule in rules)
 
@@ -130,6 +150,13 @@ RULES: dict[str, Rule] = {
     "resources.view": view_content,
     "resources.add": all_of(not_archived, any_of(site_admin, at_least("member"))),
     "resources.moderate": any_of(site_admin, at_least("facilitator")),
+    "incubator.propose": logged_in,
+    "incubator.manage": site_admin,
+    "proposals.view": any_of(site_admin, on_team, assigned_mentor, showcased),
+    "proposals.read_private": any_of(site_admin, on_team, assigned_mentor),
+    "proposals.act_as_team": any_of(site_admin, on_team),
+    "proposals.discuss": any_of(site_admin, on_team, assigned_mentor),
+    "reviews.read_private_notes": site_admin,
 }
 
 

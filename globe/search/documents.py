@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, undefer
 
 from ..extensions import db
-from ..models import Community, Resource, ResourceVersion, WikiPage
+from ..models import Community, Proposal, Resource, ResourceVersion, WikiPage
 from ..urls import wiki_page_path
 from .base import SearchDocument
 
@@ -73,6 +73,24 @@ def plain_text(html: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
+def project_document(proposal: Proposal) -> SearchDocument:
+    """Showcased projects are public; others only for their team, their mentors and admins."""
+    if proposal.is_public:
+        principals: tuple[str, ...] = ("public",)
+    else:
+        people = {m.user_id for m in proposal.team if m.status == "active"} | {
+            a.mentor_id for a in proposal.assignments if a.status in ("invited", "accepted")}
+        principals = tuple(f"user:{user_id}" for user_id in sorted(people)) + ("role:admin",)
+    community = proposal.community
+    return SearchDocument(
+        doc_id=f"project:{proposal.id}", kinds=("project",), object_id=proposal.id, title=proposal.title,
+        body="\n\n".join((proposal.summary, proposal.description, proposal.problem, proposal.audience)),
+        url=f"/incubator/{proposal.id}", updated=proposal.updated_at, created=proposal.created_at,
+        principals=principals, community_slug=community.slug if community else None,
+        community_name=community.name if community else None, tags=tuple(proposal.needs or ()),
+        summary=proposal.summary[:300], version=f"{proposal.updated_at.isoformat()}:{proposal.status}:{principals}")
+
+
 def _first_line(text: str) -> str:
     return next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), "")[:300]
 
@@ -89,7 +107,13 @@ def _resource_query():
         selectinload(Resource.versions).options(undefer(ResourceVersion.extracted_text)))
 
 
-BUILDERS = {"wiki": (WikiPage, _wiki_query, wiki_document), "resource": (Resource, _resource_query, resource_document)}
+def _project_query():
+    return select(Proposal).options(selectinload(Proposal.community), selectinload(Proposal.team),
+                                    selectinload(Proposal.assignments))
+
+
+BUILDERS = {"wiki": (WikiPage, _wiki_query, wiki_document), "resource": (Resource, _resource_query, resource_document),
+            "project": (Proposal, _project_query, project_document)}
 
 
 def documents_for(kind: str, ids: Iterable[int]) -> tuple[list[SearchDocument], list[str]]:
@@ -120,4 +144,4 @@ def all_documents() -> Iterator[SearchDocument]:
 
 def count_documents() -> int:
     pages = db.session.scalar(select(func.count()).select_from(WikiPage).where(WikiPage.is_deleted.is_(False)))
-    return pages + db.session.scalar(select(func.count()).select_from(Resource))
+    return pages + sum(db.session.scalar(select(func.count()).select_from(model)) for model in (Resource, Proposal))

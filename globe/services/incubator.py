@@ -1,0 +1,222 @@
+"""Incubator proposals: writing them with a team, the lifecycle with its checks, the timeline, the discussion."""
+from __future__ import annotations
+
+import wiki
+from sqlalchemy import exists, or_, select
+
+from ..db import transaction
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import Community, User
+from ..models.base import utcnow
+from ..models.incubator import (ACTIVE_ASSIGNMENT_STATES, EDITABLE_STATES, PUBLIC_STATES, STATES, Assignment,
+                                Proposal, Review, TeamMember, TimelineEvent)
+from ..permissions import can, require
+from .notifications import notify
+from .search import queue_for_indexing
+from .validation import Checker, parse_tags
+
+# to-state: (the states it may come from, who may move it there)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submitted": (frozenset({"draft", "revise"}), "team"),
+    "draft": (frozenset({"submitted", "revise"}), "team"),
+    "in_review": (frozenset({"submitted"}), "admin"),
+    "accepted": (frozenset({"in_review", "paused"}), "admin"),
+    "revise": (frozenset({"in_review"}), "admin"),
+    "declined": (frozenset({"in_review"}), "admin"),
+    "launched": (frozenset({"accepted", "paused"}), "admin"),
+    "paused": (frozenset({"accepted", "launched"}), "admin"),
+    "withdrawn": (frozenset(STATES) - {"withdrawn", "declined"}, "team"),
+}
+DECISIONS = frozenset({"accepted", "revise", "declined"})
+TEXT_LIMITS = {"title": 200, "summary": 500, "description": 20000, "problem": 5000, "audience": 5000,
+               "milestones": 5000}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def get_proposal(actor, proposal_id: int) -> Proposal:
+    """A proposal the actor may see (drafts only by their team, mentors and admins); else NotFound."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not can(actor, "proposals.view", proposal):
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def visible_proposals(actor, *, status: str | None = None) -> list[Proposal]:
+    """Admins see every proposal; others their teams', their assignments' and the public showcase."""
+    query = select(Proposal).order_by(Proposal.updated_at.desc())
+    if status is not None:
+        query = query.where(Proposal.status == status)
+    if not can(actor, "incubator.manage"):
+        clauses = [Proposal.status.in_(PUBLIC_STATES)]
+        if actor.is_authenticated and actor.id is not None:
+            clauses += [
+                exists().where(TeamMember.proposal_id == Proposal.id, TeamMember.user_id == actor.id),
+                exists().where(Assignment.proposal_id == Proposal.id, Assignment.mentor_id == actor.id,
+                               Assignment.status.in_(ACTIVE_ASSIGNMENT_STATES)),
+            ]
+        query = query.where(or_(*clauses))
+    return list(db.session.scalars(query))
+
+
+def timeline(actor, proposal: Proposal) -> list[TimelineEvent]:
+    """The proposal's history; private entries (admins' notes) only for admins and its mentors."""
+    private = can(actor, "proposals.read_private", proposal)
+    return [event for event in proposal.events if private or not event.is_private]
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _check_fields(data: dict, *, partial: bool) -> dict:
+    check, clean = Checker(), {}
+    for field, limit in TEXT_LIMITS.items():
+        if not partial or field in data:
+            clean[field] = check.text(field, data.get(field), max_length=limit, required=field == "title")
+    if not partial or "needs" in data:
+        clean["needs"] = parse_tags(data.get("needs"))
+    check.done()
+    return clean
+
+
+def _community(actor, slug: str | None) -> Community | None:
+    if not slug:
+        return None
+    community = db.session.scalar(select(Community).where(Community.slug == slug))
+    if community is None or not can(actor, "communities.view_content", community):
+        raise InvalidInput({"community": ["No community with that address that you can see."]})
+    return community
+
+
+def create_proposal(actor, *, community: str | None = None, team: list[int] = (), **fields) -> Proposal:
+    """A new draft; the author leads its team and may invite co-members."""
+    require(actor, "incubator.propose")
+    clean = _check_fields(fields, partial=False)
+    with transaction():
+        proposal = Proposal(owner_id=actor.id, community=_community(actor, community), status="draft", **clean)
+        proposal.description_html = wiki.render_markdown(clean["description"])
+        proposal.team.append(TeamMember(user_id=actor.id, status="active"))
+        db.session.add(proposal)
+        db.session.flush()
+        for user_id in team:
+            _invite(actor, proposal, user_id)
+        record_event(actor, proposal, "created", message="Proposal drafted.")
+        queue_for_indexing("project", proposal.id)
+    return proposal
+
+
+def update_proposal(actor, proposal: Proposal, *, community: str | None = "", **fields) -> Proposal:
+    """Edit a draft (or a proposal sent back for revision); a submitted one must go back to draft first."""
+    require(actor, "proposals.act_as_team", proposal)
+    if proposal.status not in EDITABLE_STATES:
+        raise Conflict("Only a draft, or a proposal sent back for revision, can be edited: "
+                       "move it back to draft first.")
+    clean = _check_fields(fields, partial=True)
+    with transaction():
+        for field, value in clean.items():
+            setattr(proposal, field, value)
+        if "description" in clean:
+            proposal.description_html = wiki.render_markdown(clean["description"])
+        if community != "":
+            proposal.community = _community(actor, community)
+        proposal.updated_at = utcnow()
+        queue_for_indexing("project", proposal.id)
+    return proposal
+
+
+def _invite(actor, proposal: Proposal, user_id: int) -> TeamMember:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise InvalidInput({"team": [f"No member with id {user_id}."]})
+    if any(member.user_id == user.id for member in proposal.team):
+        raise Conflict(f"{user.display_name} is already on the team.")
+    member = TeamMember(user_id=user.id, status="invited")
+    proposal.team.append(member)
+    notify(user, f"You are invited to the team of the proposal “{proposal.title}”.", f"/incubator/{proposal.id}")
+    return member
+
+
+def invite_to_team(actor, proposal: Proposal, user_id: int) -> TeamMember:
+    require(actor, "proposals.act_as_team", proposal)
+    with transaction():
+        return _invite(actor, proposal, user_id)
+
+
+def accept_team_invitation(actor, proposal: Proposal) -> TeamMember:
+    member = next((m for m in proposal.team if m.user_id == actor.id and m.status == "invited"), None)
+    if member is None:
+        raise NotFound("There is no invitation to this team for you.")
+    with transaction():
+        member.status = "active"
+        record_event(actor, proposal, "team", message=f"{actor.display_name} joined the team.")
+        queue_for_indexing("project", proposal.id)  # who may find it changed
+    return member
+
+
+# --- the lifecycle ---------------------------------------------------------------------------
+
+def transition(actor, proposal: Proposal, to: str, *, message: str = "", override_reason: str = "") -> Proposal:
+    """Move a proposal along its lifecycle: no skipping states, and no decision without a review
+    unless an admin states why."""
+    if to not in TRANSITIONS:
+        raise InvalidInput({"to": [f"Unknown state. Choose one of: {', '.join(TRANSITIONS)}."]})
+    sources, who = TRANSITIONS[to]
+    require(actor, "proposals.act_as_team" if who == "team" else "incubator.manage", proposal)
+    if proposal.status not in sources:
+        raise Conflict(f"A proposal that is {proposal.status.replace('_', ' ')} cannot become {to.replace('_', ' ')}.")
+    check = Checker()
+    message = check.text("message", message, max_length=5000)
+    override_reason = check.text("override_reason", override_reason, max_length=1000)
+    if to in DECISIONS and not _has_review(proposal) and not override_reason:
+        check.add("override_reason", "No mentor has reviewed this proposal yet: give a reason to decide anyway.")
+    if to == "submitted":
+        _check_complete(check, proposal)
+    check.done()
+    with transaction():
+        previous, proposal.status, proposal.updated_at = proposal.status, to, utcnow()
+        if to == "submitted":
+            proposal.submitted_at = utcnow()
+        note = message + (f"\n\nDecided without a review: {override_reason}" if override_reason else "")
+        record_event(actor, proposal, "transition", from_status=previous, to_status=to, message=note.strip())
+        if to in DECISIONS | {"launched", "paused"}:
+            tell_team(proposal, f"Your proposal “{proposal.title}” is now {to.replace('_', ' ')}."
+                                 + (f" {message}" if message else ""))
+        queue_for_indexing("project", proposal.id)
+    return proposal
+
+
+def _has_review(proposal: Proposal) -> bool:
+    return bool(db.session.scalar(select(exists().where(Review.assignment_id == Assignment.id,
+                                                        Assignment.proposal_id == proposal.id))))
+
+
+def _check_complete(check: Checker, proposal: Proposal) -> None:
+    for field, label in (("summary", "a summary"), ("description", "a description")):
+        if not getattr(proposal, field):
+            check.add(field, f"Add {label} before submitting.")
+    if not proposal.needs:
+        check.add("needs", "Say what kinds of help you need (expertise tags) before submitting.")
+
+
+def tell_team(proposal: Proposal, message: str) -> None:
+    for member in proposal.team:
+        if member.status == "active":
+            notify(member.user, message, f"/incubator/{proposal.id}")
+
+
+def record_event(actor, proposal: Proposal, kind: str, *, message: str = "", from_status: str | None = None,
+           to_status: str | None = None, private: bool = False) -> TimelineEvent:
+    event = TimelineEvent(proposal=proposal, actor_id=actor.id, kind=kind, message=message,
+                          from_status=from_status, to_status=to_status, is_private=private)
+    db.session.add(event)
+    return event
+
+
+def comment(actor, proposal: Proposal, *, body: str) -> TimelineEvent:
+    """A message in the proposal's discussion (team, its mentors and admins)."""
+    require(actor, "proposals.discuss", proposal)
+    check = Checker()
+    body = check.text("body", body, max_length=5000, required=True, label="Message")
+    check.done()
+    with transaction():
+        return record_event(actor, proposal, "comment", message=body)

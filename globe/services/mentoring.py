@@ -1,0 +1,177 @@
+"""Mentors in the incubator: profiles and conflicts, ranked suggestions, assignments, reviews, the queue."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..db import transaction
+from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..extensions import db
+from ..models import Membership, User
+from ..models.base import utcnow
+from ..models.incubator import (ACTIVE_ASSIGNMENT_STATES, RECOMMENDATIONS, Assignment, MentorConflict,
+                                MentorProfile, Proposal, Review)
+from ..permissions import require
+from .incubator import record_event, tell_team, transition
+from .mentor_matching import Mentor, MatchingPolicy, ProposalFacts, Suggestion, plan_assignments, rank_mentors
+from .notifications import notify
+from .search import queue_for_indexing
+from .validation import Checker
+
+
+DEFAULT_CAPACITY = 3  # active assignments a mentor takes when they have not said otherwise
+
+
+# --- facts for the matcher -------------------------------------------------------------------
+
+def profile(user: User) -> MentorProfile:
+    return db.session.get(MentorProfile, user.id) or MentorProfile(user_id=user.id)
+
+
+def _mentors() -> list[Mentor]:
+    """Every mentor with load, conflicts and CoPs, in four queries whatever their number."""
+    users = list(db.session.scalars(select(User).where(User.is_mentor.is_(True))))
+    ids = [user.id for user in users]
+    loads = dict(db.session.execute(select(Assignment.mentor_id, func.count()).where(
+        Assignment.mentor_id.in_(ids), Assignment.status.in_(ACTIVE_ASSIGNMENT_STATES))
+        .group_by(Assignment.mentor_id)).all())
+    profiles = {p.user_id: p for p in db.session.scalars(select(MentorProfile).where(MentorProfile.user_id.in_(ids)))}
+    conflicts = list(db.session.scalars(select(MentorConflict).where(MentorConflict.mentor_id.in_(ids))))
+    cops: dict[int, set[int]] = {}
+    for user_id, community_id in db.session.execute(select(Membership.user_id, Membership.community_id).where(
+            Membership.user_id.in_(ids), Membership.status == "active")):
+        cops.setdefault(user_id, set()).add(community_id)
+    defaults = {"capacity": DEFAULT_CAPACITY, "available": True}
+    settings = {uid: {"capacity": p.capacity, "available": p.available} for uid, p in profiles.items()}
+    return [Mentor(
+        user_id=user.id, name=user.display_name, expertise=tuple(user.expertise or ()),
+        active_load=loads.get(user.id, 0), **settings.get(user.id, defaults),
+        conflict_user_ids=frozenset(c.user_id for c in conflicts if c.mentor_id == user.id and c.user_id),
+        conflict_proposal_ids=frozenset(c.proposal_id for c in conflicts if c.mentor_id == user.id and c.proposal_id),
+        community_ids=frozenset(cops.get(user.id, ()))) for user in users]
+
+
+def _facts(proposal: Proposal) -> ProposalFacts:
+    size = None
+    if proposal.community_id is not None:
+        size = db.session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.community_id == proposal.community_id, Membership.status == "active"))
+    return ProposalFacts(
+        proposal_id=proposal.id, needs=tuple(proposal.needs or ()),
+        team_user_ids=frozenset(m.user_id for m in proposal.team), community_id=proposal.community_id,
+        community_size=size,
+        assigned_mentor_ids=frozenset(a.mentor_id for a in proposal.assignments if a.status in ACTIVE_ASSIGNMENT_STATES),
+        declined_mentor_ids=frozenset(a.mentor_id for a in proposal.assignments if a.status == "declined"))
+
+
+def _policy() -> MatchingPolicy:
+    return MatchingPolicy(small_community_size=current_app.config.get("INCUBATOR_SMALL_COP_SIZE"))
+
+
+def suggestions(actor, proposal: Proposal) -> list[Suggestion]:
+    require(actor, "incubator.manage", proposal)
+    return rank_mentors(_facts(proposal), _mentors(), _policy())
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+def assign(actor, proposal: Proposal, mentor_id: int, *, override_capacity_reason: str = "") -> Assignment:
+    """Assign a mentor: never a conflicted one or twice; over capacity only with a stated reason."""
+    require(actor, "incubator.manage", proposal)
+    if proposal.status not in ("submitted", "in_review", "revise", "accepted", "launched", "paused"):
+        raise Conflict("Mentors are assigned once a proposal is submitted.")
+    found = next((s for s in suggestions(actor, proposal) if s.user_id == mentor_id), None)
+    if found is None:
+        raise InvalidInput({"mentor_id": ["This person is not a mentor."]})
+    if mentor_id in _facts(proposal).assigned_mentor_ids:
+        raise Conflict(f"{found.name} is already assigned to this proposal.")
+    if found.conflicts:
+        raise InvalidInput({"mentor_id": [f"{found.name} cannot be assigned: {'; '.join(found.conflicts)}"]})
+    reason = Checker().text("override_capacity_reason", override_capacity_reason, max_length=500)
+    if found.over_capacity and not reason:
+        raise InvalidInput({"override_capacity_reason": [
+            f"{found.name} is at capacity ({found.load} of {found.capacity}): give a reason to assign anyway."]})
+    with transaction():
+        assignment = next((a for a in proposal.assignments if a.mentor_id == mentor_id), None) or Assignment(
+            proposal=proposal, mentor_id=mentor_id)
+        assignment.status, assignment.assigned_by_id, assignment.override_reason = "invited", actor.id, reason
+        assignment.decline_reason, assignment.answered_at = "", None
+        db.session.add(assignment)
+        record_event(actor, proposal, "assignment", message=f"{found.name} was asked to mentor this proposal.")
+        notify(db.session.get(User, mentor_id), f"You are asked to mentor “{proposal.title}”.", f"/incubator/{proposal.id}")
+        queue_for_indexing("project", proposal.id)  # its mentors may now find it
+        if proposal.status == "submitted":
+            transition(actor, proposal, "in_review")
+    return assignment
+
+
+def answer(actor, assignment: Assignment, *, accept: bool, reason: str = "") -> Assignment:
+    """The mentor accepts, or declines with a reason (which frees the slot and tells the admins)."""
+    if assignment.mentor_id != actor.id:
+        raise PermissionDenied("Only the mentor asked can answer.")
+    if assignment.status != "invited":
+        raise Conflict("This assignment has already been answered.")
+    check = Checker()
+    reason = check.text("reason", reason, max_length=500, required=not accept, label="Reason")
+    check.done()
+    with transaction():
+        assignment.status, assignment.answered_at = ("accepted" if accept else "declined"), utcnow()
+        assignment.decline_reason = reason
+        verb = "accepted" if accept else f"declined ({reason})"
+        queue_for_indexing("project", assignment.proposal_id)
+        record_event(actor, assignment.proposal, "assignment", message=f"{actor.display_name} {verb} to mentor.")
+        if not accept:
+            for admin in db.session.scalars(select(User).where(User.is_admin.is_(True))):
+                notify(admin, f"{actor.display_name} declined to mentor “{assignment.proposal.title}”: {reason}",
+                       f"/incubator/{assignment.proposal_id}")
+    return assignment
+
+
+def write_review(actor, proposal: Proposal, *, recommendation: str, comments: str, private_note: str = "") -> Review:
+    """An assigned mentor's review (updated when written again); the note is for admins only."""
+    assignment = next((a for a in proposal.assignments if a.mentor_id == actor.id
+                       and a.status in ACTIVE_ASSIGNMENT_STATES), None)
+    if assignment is None:
+        raise PermissionDenied("Only a mentor assigned to this proposal can review it.")
+    check = Checker()
+    check.choice("recommendation", recommendation, RECOMMENDATIONS)
+    comments = check.text("comments", comments, max_length=20000, required=True, label="Comments")
+    private_note = check.text("private_note", private_note, max_length=5000, label="Private note")
+    check.done()
+    with transaction():
+        if assignment.status == "invited":
+            assignment.status, assignment.answered_at = "accepted", utcnow()
+        review = assignment.review or Review(assignment=assignment)
+        review.recommendation, review.comments, review.private_note = recommendation, comments, private_note
+        review.updated_at = utcnow()
+        db.session.add(review)
+        record_event(actor, proposal, "review", message=f"{actor.display_name} recommends: {recommendation}.")
+        tell_team(proposal, f"A mentor reviewed “{proposal.title}”.")
+    return review
+
+
+def plan(actor, *, per_proposal: int):
+    """Auto-assignment plan for submitted or in-review proposals lacking mentors (shown before applying)."""
+    require(actor, "incubator.manage")
+    if not 1 <= per_proposal <= 10:
+        raise InvalidInput({"per_proposal": ["Choose between 1 and 10 mentors per proposal."]})
+    proposals = list(db.session.scalars(select(Proposal).where(Proposal.status.in_(("submitted", "in_review")))))
+    return plan_assignments([_facts(p) for p in proposals], _mentors(), per_proposal=per_proposal, policy=_policy())
+
+
+def mentor_queue(actor) -> dict[str, list[Assignment]]:
+    """A mentor's assignments: to answer, to review, reviewed."""
+    if not actor.is_authenticated or not actor.is_mentor:
+        raise PermissionDenied("Only mentors have a queue.")
+    mine = list(db.session.scalars(select(Assignment).where(Assignment.mentor_id == actor.id)
+                                   .order_by(Assignment.created_at)))
+    return {"to_answer": [a for a in mine if a.status == "invited"],
+            "to_review": [a for a in mine if a.status == "accepted" and a.review is None],
+            "reviewed": [a for a in mine if a.review is not None]}
+
+
+def get_assignment(actor, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or (assignment.mentor_id != actor.id and not actor.is_admin):
+        raise NotFound("No such assignment.")
+    return assignment
