@@ -82,4 +82,4 @@ def iso(value) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-from . import accounts, communities, resources, search, wiki_pages  # noqa: E402,F401  (registers the routes)
+from . import accounts, communities, incubator, resources, search, wiki_pages  # noqa: E402,F401  (registers the routes)

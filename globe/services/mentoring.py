@@ -51,6 +51,11 @@ def _mentors() -> list[Mentor]:
         community_ids=frozenset(cops.get(user.id, ()))) for user in users]
 
 
+def mentor_directory() -> list[Mentor]:
+    """Every mentor's expertise, capacity and current load (public: it helps teams ask for help)."""
+    return sorted(_mentors(), key=lambda mentor: mentor.name.lower())
+
+
 def _facts(proposal: Proposal) -> ProposalFacts:
     size = None
     if proposal.community_id is not None:
