@@ -45,9 +45,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
-    from .views import accounts, admin, boards, communities, feeds, knowledge_base, main, resources, search, wiki_pages
+    from .views import (accounts, admin, boards, communities, feeds, incubator, knowledge_base, main, resources,
+                        search, wiki_pages)
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
-                      resources.bp, boards.bp, search.bp):
+                      resources.bp, boards.bp, search.bp, incubator.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

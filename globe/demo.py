@@ -79,6 +79,7 @@ def load_demo() -> dict:
     _pending_request(people["newcomer@globe.example"], "eap")
     _wiki_pages(people["editor@globe.example"], people["admin@globe.example"])
     _resources(people["teacher@globe.example"])
+    _proposals(people)
     return {"password": DEMO_PASSWORD, "accounts": [
         ("admin@globe.example", "site admin"),
         ("mentor.design@globe.example", "mentor: course design, business strategy"),
@@ -193,3 +194,42 @@ def _resources(teacher) -> None:
         resources.add_resource(teacher, community, upload=FileStorage(io.BytesIO(text.encode()), filename),
                                title=title, description=text.splitlines()[-1], resource_type=kind, age_groups=ages,
                                levels=levels, skills=skills, tags="demo", license="cc-by")
+
+
+PROPOSALS = [
+    # title, summary, needs, final state
+    ("English for nurses: a 6-week online course", "Speaking and writing for hospital shifts, for B1 nurses.",
+     "course design, publishing", "accepted"),
+    ("A skills-based syllabus for large classes", "A term plan built around pair and group work for 60+ learners.",
+     "course design", "in_review"),
+    ("Graded readers by teachers, for teens", "Short stories written and illustrated by teachers.",
+     "publishing, marketing", "submitted"),
+    ("Pronunciation app idea", "A low-bandwidth app for minimal-pair practice.", "business strategy", "draft"),
+]
+
+
+def _proposals(people) -> None:
+    from .models import Proposal
+    from .extensions import db
+    from .services import incubator, mentoring
+    lead, admin = people["teacher@globe.example"], people["admin@globe.example"]
+    design, publishing = people["mentor.design@globe.example"], people["mentor.publishing@globe.example"]
+    existing = set(db.session.scalars(db.select(Proposal.title)))
+    for title, summary, needs, state in PROPOSALS:
+        if title in existing:
+            continue
+        proposal = incubator.create_proposal(lead, title=title, summary=summary, needs=needs,
+                                             description=f"{summary}\n\nWe have drafted the first unit and "
+                                                         "tried it with two classes.", community="large-classes")
+        if state == "draft":
+            continue
+        incubator.transition(lead, proposal, "submitted")
+        if state == "submitted":
+            continue
+        mentor = design if "course design" in needs else publishing
+        assignment = mentoring.assign(admin, proposal, mentor.id)
+        mentoring.answer(mentor, assignment, accept=True)
+        mentoring.write_review(mentor, proposal, recommendation="accept",
+                               comments="Clear audience and a realistic plan. Pilot one unit first.")
+        if state == "accepted":
+            incubator.transition(admin, proposal, "accepted", message="Welcome to the incubator!")

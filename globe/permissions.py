@@ -106,6 +106,12 @@ def on_team(actor, proposal) -> bool:
         member.user_id == actor.id and member.status == "active" for member in proposal.team))
 
 
+def invited_to_team(actor, proposal) -> bool:
+    """Invited to the team: may read the proposal to decide whether to join."""
+    return bool(actor.is_authenticated and proposal is not None and any(
+        member.user_id == actor.id and member.status == "invited" for member in proposal.team))
+
+
 def assigned_mentor(actor, proposal) -> bool:
     """A mentor asked (or agreed) to mentor this proposal."""
     return bool(actor.is_authenticated and proposal is not None and any(
@@ -152,8 +158,8 @@ RULES: dict[str, Rule] = {
     "resources.moderate": any_of(site_admin, at_least("facilitator")),
     "incubator.propose": logged_in,
     "incubator.manage": site_admin,
-    "proposals.view": any_of(site_admin, on_team, assigned_mentor, showcased),
-    "proposals.read_private": any_of(site_admin, on_team, assigned_mentor),
+    "proposals.view": any_of(site_admin, on_team, invited_to_team, assigned_mentor, showcased),
+    "proposals.read_private": any_of(site_admin, on_team, invited_to_team, assigned_mentor),
     "proposals.act_as_team": any_of(site_admin, on_team),
     "proposals.discuss": any_of(site_admin, on_team, assigned_mentor),
     "reviews.read_private_notes": site_admin,

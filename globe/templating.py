@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from .permissions import can
+from .services.notifications import unread_count
 
 ONE_YEAR = 365 * 24 * 3600
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; "
@@ -34,6 +35,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict:
         return {"asset_url": asset_url, "page_url": page_url, "site_name": app.config["SITE_NAME"],
+                "unread_notices": lambda: unread_count(current_user),
                 "can": lambda action, target=None: can(current_user, action, target)}
 
     @app.after_request

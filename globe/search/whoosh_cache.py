@@ -11,6 +11,7 @@ import sys
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, repeat
 
 from whoosh.matching import FilterMatcher
 from whoosh.reading import IndexReader
@@ -51,30 +52,52 @@ def iter_bits(bits: int) -> Iterator[int]:
                     yield base + bit
 
 
+def _raw_matcher(reader: IndexReader, field: str, term: str | bytes):
+    matcher = reader.postings(field, term)
+    # postings() hides deleted documents behind a FilterMatcher; its child is the raw list, which
+    # keeps what is cached here valid when later deletions arrive (`live` masks them).
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def _block_arrays(matcher) -> Iterator[tuple[Iterable[int], object]] | None:
+    """(ids, weights) per postings block, straight from Whoosh's W3LeafMatcher, or None.
+
+    It unpickles whole blocks anyway; taking them at once, and delta-decoding ids with
+    accumulate() (in C) instead of Whoosh's per-posting generator, reads a term three times
+    faster than the public per-posting API.
+    """
+    if not all(hasattr(matcher, name) for name in ("_read_data", "_data", "_byteids", "_next_block")):
+        return None
+
+    def blocks() -> Iterator[tuple[Iterable[int], object]]:
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            yield (block_ids if matcher._byteids else accumulate(block_ids)), block_weights
+            matcher._next_block()
+    return blocks()
+
+
 def read_postings(reader: IndexReader, field: str, term: str | bytes) -> Postings:
-    """A term's document numbers and weights, deleted documents included (`live` masks them)."""
+    """A term's document numbers and weights, deleted documents included."""
     ids, weights = array("I"), array("f")
     if (field, term) not in reader:
         return ids, weights
-    matcher = reader.postings(field, term)
-    # postings() hides deleted documents behind a FilterMatcher; its child is the raw list, which
-    # keeps what is cached here valid when later deletions arrive.
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block")):
-        # Whoosh's W3LeafMatcher decodes whole blocks anyway; taking each block's arrays at once
-        # halves the cost of reading a term that is in half the documents (the public
-        # items_as() path below makes two Python calls per posting).
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
+    matcher = _raw_matcher(reader, field, term)
+    blocks = _block_arrays(matcher)
+    if blocks is None:
+        for docnum, weight in matcher.items_as("weight"):
+            ids.append(docnum)
+            weights.append(weight)
         return ids, weights
-    for docnum, weight in matcher.items_as("weight"):
-        ids.append(docnum)
-        weights.append(weight)
+    for block_ids, block_weights in blocks:
+        before = len(ids)
+        ids.extend(block_ids)
+        if block_weights is None or isinstance(block_weights, float):   # all 1.0, or all equal
+            weights.extend(repeat(1.0 if block_weights is None else block_weights, len(ids) - before))
+        else:
+            weights.extend(block_weights)
     return ids, weights
 
 

@@ -13,7 +13,7 @@ from whoosh.searching import Searcher
 from globe.search import query_syntax as qs
 from globe.search.base import fold, normalize_facet_value
 from globe.search.whoosh_cache import SegmentCache, bits_from_ids, union
-from globe.search.whoosh_schema import TEXT_FIELDS, analyze
+from globe.search.whoosh_schema import POSITIONS_FIELD, TEXT_FIELDS, analyze
 
 MAX_PREFIX_TERMS = 64
 MAX_PREFIX_SCAN = 1_000        # index words looked at per prefix and field
@@ -132,7 +132,7 @@ class SegmentMatcher:
                 candidates &= self.cache.term(self.reader, field, term)
             if not candidates:          # positions are only read when every word is present
                 return 0
-            docs = wq.Phrase(field, list(terms)).docs(self.searcher)
+            docs = wq.Phrase(POSITIONS_FIELD[field], list(terms)).docs(self.searcher)
             return bits_from_ids(docs, self.cache.size)
         return self.cache.remember(("phrase", field, *terms), compute)
 

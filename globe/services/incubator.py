@@ -185,6 +185,16 @@ def transition(actor, proposal: Proposal, to: str, *, message: str = "", overrid
     return proposal
 
 
+def next_states(actor, proposal: Proposal) -> list[str]:
+    """The states this person may move the proposal to now (the buttons a page shows)."""
+    return [to for to, (sources, who) in TRANSITIONS.items() if proposal.status in sources and can(
+        actor, "proposals.act_as_team" if who == "team" else "incubator.manage", proposal)]
+
+
+def is_on_team(actor, proposal: Proposal) -> bool:
+    return any(member.user_id == actor.id and member.status == "active" for member in proposal.team)
+
+
 def _has_review(proposal: Proposal) -> bool:
     return bool(db.session.scalar(select(exists().where(Review.assignment_id == Assignment.id,
                                                         Assignment.proposal_id == proposal.id))))

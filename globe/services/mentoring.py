@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..db import transaction
-from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from ..errors import Conflict, GlobeError, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..models import Membership, User
 from ..models.base import utcnow
@@ -162,6 +162,19 @@ def plan(actor, *, per_proposal: int):
         raise InvalidInput({"per_proposal": ["Choose between 1 and 10 mentors per proposal."]})
     proposals = list(db.session.scalars(select(Proposal).where(Proposal.status.in_(("submitted", "in_review")))))
     return plan_assignments([_facts(p) for p in proposals], _mentors(), per_proposal=per_proposal, policy=_policy())
+
+
+def apply_plan(actor, plan) -> int:
+    """Make a previewed plan's assignments, each checked again (things may have changed since)."""
+    applied = 0
+    for proposal_id, mentor_id, _ in plan.assignments:
+        proposal = db.session.get(Proposal, proposal_id)
+        try:
+            assign(actor, proposal, mentor_id)
+        except GlobeError:
+            continue  # e.g. the mentor became unavailable since the preview; the others still go ahead
+        applied += 1
+    return applied
 
 
 def mentor_queue(actor) -> dict[str, list[Assignment]]:

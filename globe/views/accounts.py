@@ -6,7 +6,7 @@ from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms.accounts import LoginForm, ProfileForm, RegisterForm, TokenForm
 from ..forms.communities import ConfirmForm
-from ..services import accounts, communities
+from ..services import accounts, communities, notifications
 from . import form_status, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -140,3 +140,13 @@ def answer_invitation(slug: str, answer: str):
     flash("Invitation declined.", "success")
     return redirect(url_for("accounts.profile"))
 
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications_page():
+    if request.method == "POST":  # CSRF is checked for every POST before we get here
+        notifications.mark_all_read(current_user)
+        return redirect(url_for("accounts.notifications_page"))
+    return render_template("accounts/notifications.html", items=notifications.latest(current_user),
+                           confirm=ConfirmForm())

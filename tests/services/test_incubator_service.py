@@ -141,8 +141,11 @@ def test_auto_assignment_plan_balances_load(people):
 
 def test_team_invitation_and_discussion(people):
     proposal = incubator.create_proposal(people["lead"], team=[people["outsider"].id], **FIELDS)
+    assert incubator.get_proposal(people["outsider"], proposal.id) == proposal  # invited: may read, to decide
+    with pytest.raises(PermissionDenied):
+        incubator.comment(people["outsider"], proposal, body="not yet on the team")
     with pytest.raises(NotFound):
-        incubator.get_proposal(people["outsider"], proposal.id)  # invited, not yet on the team
+        incubator.get_proposal(make_user(), proposal.id)
     incubator.accept_team_invitation(people["outsider"], proposal)
     assert incubator.get_proposal(people["outsider"], proposal.id) == proposal
     incubator.comment(people["outsider"], proposal, body="I can write week 2")

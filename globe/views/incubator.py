@@ -1,0 +1,208 @@
+"""Incubator pages: the showcase, proposals and their journey, the admins' board, the mentors' queue."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import GlobeError, InvalidInput
+from ..forms.incubator import (AnswerForm, AssignForm, AutoAssignForm, CommentForm, InviteTeamForm, ProposalForm,
+                               ReviewForm, TransitionForm)
+from ..models.incubator import STATES
+from ..permissions import can, require
+from ..services import accounts, communities, incubator, mentoring
+from . import form_status
+
+bp = Blueprint("incubator", __name__, url_prefix="/incubator")
+FIELDS = ("title", "summary", "description", "problem", "audience", "milestones", "needs")
+
+
+@bp.route("")
+def index():
+    mine = incubator.visible_proposals(current_user) if current_user.is_authenticated else []
+    showcase = [p for p in incubator.visible_proposals(current_user) if p.is_public]
+    return render_template("incubator/index.html", showcase=showcase,
+                           mine=[p for p in mine if can(current_user, "proposals.read_private", p)])
+
+
+def _community_choices(form: ProposalForm) -> None:
+    form.community.choices = [("", "—")] + [(c.slug, c.name) for c in communities.visible_communities(current_user)]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = ProposalForm()
+    _community_choices(form)
+    if form.validate_on_submit():
+        try:
+            proposal = incubator.create_proposal(current_user, community=form.community.data or None,
+                                                 **{name: getattr(form, name).data for name in FIELDS})
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash("Draft saved. Invite your team, then submit it when it is ready.", "success")
+            return redirect(url_for(".view", proposal_id=proposal.id))
+    return render_template("incubator/edit.html", form=form, proposal=None), form_status(form)
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    form = ProposalForm(obj=proposal)
+    _community_choices(form)
+    if request.method == "GET":
+        form.needs.data = ", ".join(proposal.needs or [])
+        form.community.data = proposal.community.slug if proposal.community else ""
+    if form.validate_on_submit():
+        try:
+            incubator.update_proposal(current_user, proposal, community=form.community.data or None,
+                                      **{name: getattr(form, name).data for name in FIELDS})
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash("Proposal saved.", "success")
+            return redirect(url_for(".view", proposal_id=proposal.id))
+    return render_template("incubator/edit.html", form=form, proposal=proposal), form_status(form)
+
+
+@bp.route("/<int:proposal_id>")
+def view(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    manage = can(current_user, "incubator.manage", proposal)
+    return render_template(
+        "incubator/proposal.html", proposal=proposal, manage=manage,
+        private=can(current_user, "proposals.read_private", proposal),
+        team_member=incubator.is_on_team(current_user, proposal),
+        events=incubator.timeline(current_user, proposal),
+        suggestions=mentoring.suggestions(current_user, proposal) if manage else [],
+        invited=next((m for m in proposal.team if m.user_id == current_user.id and m.status == "invited"), None),
+        transition_form=TransitionForm(), comment_form=CommentForm(), invite_form=InviteTeamForm(),
+        assign_form=AssignForm(), next_states=incubator.next_states(current_user, proposal))
+
+
+def _back(proposal_id: int):
+    return redirect(url_for(".view", proposal_id=proposal_id))
+
+
+def _run(action, success: str) -> None:
+    """Call a service from a button; its refusal is shown as a message, nothing changed."""
+    try:
+        action()
+    except GlobeError as err:
+        fields = getattr(err, "fields", None)
+        flash(" ".join(sum(fields.values(), [])) if fields else err.detail, "error")
+    else:
+        flash(success, "success")
+
+
+@bp.route("/<int:proposal_id>/transition", methods=["POST"])
+@login_required
+def transition(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    form = TransitionForm()
+    if form.validate_on_submit():
+        _run(lambda: incubator.transition(current_user, proposal, form.to.data, message=form.message.data,
+                                          override_reason=form.override_reason.data),
+             f"The proposal is now {form.to.data.replace('_', ' ')}.")
+    return _back(proposal_id)
+
+
+@bp.route("/<int:proposal_id>/comment", methods=["POST"])
+@login_required
+def comment(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        _run(lambda: incubator.comment(current_user, proposal, body=form.body.data), "Message posted.")
+    return _back(proposal_id)
+
+
+@bp.route("/<int:proposal_id>/team", methods=["POST"])
+@login_required
+def invite(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    form = InviteTeamForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is None:
+            flash("Nobody with this email has a Globe account yet.", "error")
+        else:
+            _run(lambda: incubator.invite_to_team(current_user, proposal, user.id), f"{user.display_name} was invited.")
+    return _back(proposal_id)
+
+
+@bp.route("/<int:proposal_id>/team/accept", methods=["POST"])
+@login_required
+def join_team(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    _run(lambda: incubator.accept_team_invitation(current_user, proposal), "You joined the team.")
+    return _back(proposal_id)
+
+
+@bp.route("/<int:proposal_id>/assign", methods=["POST"])
+@login_required
+def assign(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    form = AssignForm()
+    if form.validate_on_submit():
+        _run(lambda: mentoring.assign(current_user, proposal, form.mentor_id.data,
+                                      override_capacity_reason=form.override_capacity_reason.data),
+             "Mentor assigned; they have been told.")
+    return _back(proposal_id)
+
+
+@bp.route("/<int:proposal_id>/review", methods=["GET", "POST"])
+@login_required
+def review(proposal_id: int):
+    proposal = incubator.get_proposal(current_user, proposal_id)
+    existing = next((a.review for a in proposal.assignments if a.mentor_id == current_user.id and a.review), None)
+    form = ReviewForm(obj=existing)
+    if form.validate_on_submit():
+        try:
+            mentoring.write_review(current_user, proposal, recommendation=form.recommendation.data,
+                                   comments=form.comments.data, private_note=form.private_note.data or "")
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash("Review saved; the team has been told.", "success")
+            return _back(proposal_id)
+    return render_template("incubator/review.html", proposal=proposal, form=form), form_status(form)
+
+
+@bp.route("/board")
+@login_required
+def board():
+    require(current_user, "incubator.manage")
+    by_status = {state: incubator.visible_proposals(current_user, status=state) for state in STATES}
+    return render_template("incubator/board.html", by_status=by_status, form=AutoAssignForm(), plan=None)
+
+
+@bp.route("/board/auto-assign", methods=["POST"])
+@login_required
+def auto_assign():
+    require(current_user, "incubator.manage")
+    form = AutoAssignForm()
+    plan = mentoring.plan(current_user, per_proposal=form.per_proposal.data or 1) if form.validate_on_submit() else None
+    if plan is not None and request.form.get("apply") == "1":
+        applied = mentoring.apply_plan(current_user, plan)
+        flash(f"{applied} assignment(s) made.", "success")
+        return redirect(url_for(".board"))
+    by_status = {state: incubator.visible_proposals(current_user, status=state) for state in STATES}
+    return render_template("incubator/board.html", by_status=by_status, form=form, plan=plan,
+                           titles={p.id: p.title for ps in by_status.values() for p in ps})
+
+
+@bp.route("/queue")
+@login_required
+def queue():
+    return render_template("incubator/queue.html", queue=mentoring.mentor_queue(current_user), form=AnswerForm())
+
+
+@bp.route("/assignments/<int:assignment_id>/<answer>", methods=["POST"])
+@login_required
+def answer(assignment_id: int, answer: str):
+    assignment = mentoring.get_assignment(current_user, assignment_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        _run(lambda: mentoring.answer(current_user, assignment, accept=answer == "accept", reason=form.reason.data),
+             "Thank you: your answer was recorded.")
+    return redirect(url_for(".queue"))
