@@ -16,10 +16,9 @@ FIELDS = ("title", "summary", "description", "problem", "audience", "milestones"
 
 @bp.route("")
 def index():
-    mine = incubator.visible_proposals(current_user) if current_user.is_authenticated else []
-    showcase = [p for p in incubator.visible_proposals(current_user) if p.is_public]
-    return render_template("incubator/index.html", showcase=showcase,
-                           mine=[p for p in mine if can(current_user, "proposals.read_private", p)])
+    visible = incubator.visible_proposals(current_user)
+    return render_template("incubator/index.html", showcase=[p for p in visible if p.is_public],
+                           mine=[p for p in visible if can(current_user, "proposals.read_private", p)])
 
 
 def _community_choices(form: ProposalForm) -> None:
