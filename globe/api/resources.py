@@ -1,10 +1,9 @@
 """API: resources of a CoP (list with filters, upload or link), one resource, versions and downloads."""
 from flask import jsonify, request, url_for
 
-from ..errors import InvalidInput
 from ..services import communities, resources
 from ..services.resources import DuplicateResource
-from ..views.files import send_stored
+from ..views.resources import send_version
 from . import actor, bp, iso, json_body, page_args, paginated
 
 LIST_FILTERS = ("level", "skill", "age_group", "type", "tag", "license", "language", "community")
@@ -116,11 +115,4 @@ def add_resource_version(resource_id: int):
 
 @bp.route("/resources/<int:resource_id>/download")
 def download_resource(resource_id: int):
-    resource = resources.get_resource(actor(), resource_id)
-    raw = request.args.get("version")
-    if raw is not None and not raw.isdigit():
-        raise InvalidInput({"version": ["version must be a whole number."]})
-    version = resources.get_version(resource, int(raw) if raw is not None else None)
-    resources.record_download(resource)
-    return send_stored(version.storage_key, filename=version.filename, content_type=version.content_type,
-                       size=version.size)
+    return send_version(actor(), resource_id, count=True)

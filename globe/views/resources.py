@@ -142,25 +142,26 @@ def delete(resource_id: int):
 
 @bp.route("/resources/<int:resource_id>/download")
 def download(resource_id: int):
-    resource = resources.get_resource(current_user, resource_id)
-    version = resources.get_version(resource, _version_arg())
-    resources.record_download(resource)
-    return send_stored(version.storage_key, filename=version.filename, content_type=version.content_type,
-                       size=version.size)
+    return send_version(current_user, resource_id, count=True)
 
 
 @bp.route("/resources/<int:resource_id>/preview")
 def preview(resource_id: int):
     """The file for an <img>, <audio> or <video> on the resource page (not counted as a download)."""
-    resource = resources.get_resource(current_user, resource_id)
-    version = resources.get_version(resource, _version_arg())
+    return send_version(current_user, resource_id, count=False)
+
+
+def send_version(actor, resource_id: int, *, count: bool):
+    """The file of ?version=n (default: the latest) of a resource the actor may see."""
+    resource = resources.get_resource(actor, resource_id)
+    raw = request.args.get("version")
+    if raw is not None and not raw.isdigit():
+        raise InvalidInput({"version": ["version must be a whole number."]})
+    version = resources.get_version(resource, int(raw) if raw is not None else None)
+    if count:
+        resources.record_download(resource)
     return send_stored(version.storage_key, filename=version.filename, content_type=version.content_type,
                        size=version.size)
-
-
-def _version_arg() -> int | None:
-    value = request.args.get("version")
-    return int_arg(value) if value is not None else None
 
 
 @bp.app_template_filter("filesize")

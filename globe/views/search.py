@@ -4,7 +4,6 @@ from flask_login import current_user
 
 from ..search import FACETS
 from ..services import communities, search
-from . import int_arg
 
 bp = Blueprint("search", __name__)
 FACET_LABELS = {"kind": "Kind", "community": "Community", "level": "CEFR level", "skill": "Skill", "type": "Type",
@@ -18,7 +17,7 @@ def search_arguments() -> dict:
     return {"text": request.args.get("q", "")[:10_000],
             "filters": {name: tuple(request.args.getlist(name)) for name in FACETS if request.args.getlist(name)},
             "sort": "newest" if request.args.get("sort") == "newest" else "relevance",
-            "page": int_arg(page) if page.isdigit() else 1}
+            "page": int(page) if page.isdigit() and len(page) < 10 else 1}
 
 
 KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project"}

@@ -122,7 +122,7 @@ def test_cross_community_links_and_unknown_communities(cop, editor):
 
 
 def test_links_into_members_only_cops_never_reveal_which_pages_exist(cop, editor):
-    secret = make_community("secret", visibility="members")
+    make_community("secret", visibility="members")
     page = make_page(cop, "Links", "[[secret:Missing page]]", author=editor)
     assert "redlink" not in page.current_revision.html
 

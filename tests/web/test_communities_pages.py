@@ -180,3 +180,16 @@ def test_unexpected_errors_get_a_friendly_500_page(app):
     assert "kaboom" not in response.get_data(as_text=True)
     api_style = client.get("/api/v1/nothing-here")
     assert api_style.status_code == 404 and api_style.mimetype == "application/problem+json"
+
+
+def test_a_profile_hides_members_only_communities_from_outsiders(make_web, app):
+    member = make_user(email="mei@example.org")
+    add_member(make_community("open-cop", name="Open Circle"), member)
+    add_member(make_community("secret-cop", name="Secret Circle", visibility="members"), member)
+    outsider, insider = make_web(), make_web()
+    make_user(email="out@example.org")
+    outsider.login("out@example.org")
+    insider.login("mei@example.org")
+    seen_by_outsider = outsider.get(f"/people/{member.id}").get_data(as_text=True)
+    assert "Open Circle" in seen_by_outsider and "Secret Circle" not in seen_by_outsider
+    assert "Secret Circle" in insider.get(f"/people/{member.id}").get_data(as_text=True)

@@ -101,8 +101,14 @@ def test_boards_collect_resources(member_browser):
                                   token_from="/boards")
     board_url = created.headers["Location"]
     assert "Verb games" in member_browser.get(board_url).get_data(as_text=True)
-    stranger = make_user(email="other@example.org")
-    assert stranger.id
+
+
+def test_boards_are_private_to_their_owner(member_browser, make_web):
+    board_url = member_browser.post("/boards", {"name": "Mine"}, token_from="/boards").headers["Location"]
+    make_user(email="other@example.org")
+    stranger = make_web()
+    stranger.login("other@example.org")
+    assert stranger.get(board_url).status_code == 404
 
 
 def test_upload_over_the_limit_gets_a_clear_413(member_browser, app):
