@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from . import extensions
@@ -20,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, overrides)
+    _trust_proxies(app)
     _init_extensions(app)
     init_backends(app)
     _register_blueprints(app)
@@ -31,6 +33,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client address, scheme and host from their
+    X-Forwarded-* headers (else every visitor would share the proxy's address for rate limits)."""
+    hops = int(app.config["PROXY_COUNT"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
+
+
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers the tables with SQLAlchemy)
     from .auth import configure_login
@@ -40,15 +50,16 @@ def _init_extensions(app: Flask) -> None:
                      render_as_batch=True, render_item=render_migration_item)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    extensions.compress.init_app(app)
     configure_login(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
-    from .views import (accounts, admin, boards, communities, feeds, incubator, knowledge_base, main, resources,
-                        search, wiki_pages)
+    from .views import (accounts, admin, boards, communities, discovery, feeds, incubator, knowledge_base, main, oai,
+                        resources, search, wiki_pages)
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
-                      resources.bp, boards.bp, search.bp, incubator.bp):
+                      resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

@@ -90,8 +90,37 @@ def search_status():
     """Documents indexed, queue length and the oldest queued change."""
     from .services import search
     _require_schema()
-    for key, value in search.status().items():
+    status = search.status()
+    for key, value in status.items():
         click.echo(f"{key}: {value if value is not None else '-'}")
+    if status.get("needs_rebuild"):
+        click.echo("The index was built by an older Globe: run `flask --app wsgi globe reindex` "
+                   "(search keeps working meanwhile).")
+
+
+@globe_cli.command("copy-data")
+@click.option("--to", "target_url", required=True, metavar="URL",
+              help="SQLAlchemy URL of an empty, migrated database, e.g. postgresql+psycopg://globe@localhost/globe.")
+def copy_data(target_url):
+    """Copy every row of this site's database into another (e.g. from SQLite to PostgreSQL)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError, OperationalError
+    from .services.data_copy import copy_data as copy_rows
+    _require_schema()
+    try:
+        target = create_engine(target_url)
+    except ArgumentError as err:
+        raise click.ClickException(f"--to is not a database URL: {err}")
+    try:
+        counts = copy_rows(db.engine, target, on_table=lambda name, rows: click.echo(f"  {name}: {rows}"))
+    except GlobeError as err:
+        _fail(err)
+    except OperationalError as err:
+        raise click.ClickException(f"The copy failed and the target is left empty: {err.orig}")
+    finally:
+        target.dispose()
+    click.echo(f"Copied {sum(counts.values())} rows in {len(counts)} tables. Uploads stay in "
+               "GLOBE_UPLOAD_DIR; rebuild the search index with `flask --app wsgi globe reindex`.")
 
 
 @globe_cli.command("index-worker")

@@ -17,8 +17,11 @@ DEFAULTS: dict[str, object] = {
     "SEARCH_INDEX_DIR": "search_index",
     "UPLOAD_DIR": "uploads",
     "SEARCH_BACKEND": "whoosh",  # whoosh | postgres
+    "SEARCH_DATABASE_URL": None,  # postgres search: None -> DATABASE_URL (which must then be PostgreSQL)
     "STORAGE_BACKEND": "local",  # local | memory (tests)
     "REDIS_URL": None,  # shared rate limits across processes when set
+    "REDIS_KEY_PREFIX": "globe",  # so several sites (or test runs) can share one Redis
+    "PROXY_COUNT": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted (ProxyFix)
     "SECRET_KEY": None,  # None -> generated once into instance/secret_key
     "MAX_UPLOAD_BYTES": 100 * MB,
     "MAX_WIKI_PAGE_BYTES": 1 * MB,
@@ -33,9 +36,23 @@ DEFAULTS: dict[str, object] = {
     "EXTRACT_MEMORY_MB": 512,
     "ALLOWED_EXTENSIONS": None,  # None -> the built-in list (globe/extract/filetypes.py); or a list
     "PAGE_CACHE_MB": 64,  # per server process: gzip-compressed wiki pages for anonymous readers
+    # Flask-Compress: brotli first, it packs small pages tightest (it cannot gzip a stream, e.g. a static file).
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
     "SITE_NAME": "Globe",
     "API_MAX_PER_PAGE": 100,
     "TOKEN_DEFAULT_DAYS": 90,
+    "OAI_ADMIN_EMAIL": "",  # the OAI-PMH contact harvesters see ("" -> webmaster@<host>)
+    "INCUBATOR_SMALL_COP_SIZE": None,  # a mentor in a proposal's CoP of at most this many members is conflicted
+    # Email: notices also go by email when SMTP_HOST is set; empty -> only in the app (the bell).
+    "SITE_URL": "",  # public address for links in emails, e.g. https://globe.example.org ("" -> the request's)
+    "SMTP_HOST": "",
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",  # starttls | ssl (implicit TLS, usually port 465) | none
+    "SMTP_USERNAME": "",  # "" -> no login
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "Globe <globe@localhost>",
+    "SMTP_TIMEOUT_SECONDS": 10,
 }
 
 
@@ -52,6 +69,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + MB  # room for form fields
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config["RATELIMIT_KEY_PREFIX"] = app.config["REDIS_KEY_PREFIX"]
+    app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True  # Redis down: per-process limits, not 500s
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session; a long-open edit form still saves
 

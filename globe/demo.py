@@ -215,6 +215,8 @@ def _proposals(people) -> None:
     lead, admin = people["teacher@globe.example"], people["admin@globe.example"]
     design, publishing = people["mentor.design@globe.example"], people["mentor.publishing@globe.example"]
     existing = set(db.session.scalars(db.select(Proposal.title)))
+    # One mentor agreed to be named in the showcase; the other did not (the default).
+    mentoring.update_profile(design, capacity=4, available=True, show_in_showcase=True)
     for title, summary, needs, state in PROPOSALS:
         if title in existing:
             continue

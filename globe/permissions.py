@@ -118,6 +118,12 @@ def assigned_mentor(actor, proposal) -> bool:
         a.mentor_id == actor.id and a.status in ("invited", "accepted") for a in proposal.assignments))
 
 
+def own_mentor_profile(actor, mentor) -> bool:
+    """A mentor acting on their own mentor profile (the target is the mentor, a User)."""
+    return bool(actor.is_authenticated and actor.is_mentor and mentor is not None
+                and getattr(mentor, "id", None) == actor.id)
+
+
 def showcased(actor, proposal) -> bool:
     return bool(proposal is not None and proposal.is_public)
 
@@ -163,6 +169,7 @@ RULES: dict[str, Rule] = {
     "proposals.act_as_team": any_of(site_admin, on_team),
     "proposals.discuss": any_of(site_admin, on_team, assigned_mentor),
     "reviews.read_private_notes": site_admin,
+    "mentors.edit_profile": own_mentor_profile,
 }
 
 

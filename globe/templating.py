@@ -45,6 +45,7 @@ def register(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.no_cache = None  # send_file's default would make browsers ask again each time
             response.cache_control.public = True
             response.cache_control.max_age = ONE_YEAR
             response.cache_control.immutable = True

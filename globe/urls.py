@@ -18,3 +18,11 @@ def wiki_new_page_path(community_slug: str, title: str) -> str:
 
 def wiki_attachment_path(community_slug: str, page_slug: str, name: str) -> str:
     return f"/c/{community_slug}/wiki/{quote(page_slug)}/attachments/{quote(name)}"
+
+
+def resource_path(resource_id: int) -> str:
+    return f"/resources/{resource_id}"
+
+
+def project_path(proposal_id: int) -> str:
+    return f"/incubator/{proposal_id}"

@@ -4,22 +4,68 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import create_engine
 
-from globe import create_app
+from databases import (create_database, drop_database, is_reachable, postgres_server_url, suite_database_url,
+                       throwaway_database, worker_database_url)
+from globe import create_app, models  # noqa: F401  (models: registers the tables for create_all)
 from globe.extensions import db
-from testapp import app_config
+from services_required import skip_unless_available
+from testapp import app_config, start_empty
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_suite_database():
+    """With GLOBE_TEST_DATABASE_URL: this process's database, with the schema built once."""
+    base = suite_database_url()
+    if base is None:
+        yield
+        return
+    url = worker_database_url(base)
+    create_database(base, url.database)
+    engine = create_engine(url)
+    db.metadata.create_all(engine)
+    engine.dispose()
+    yield
+    drop_database(base, url.database)
 
 
 @pytest.fixture
 def app(tmp_path):
     app = create_app(app_config(tmp_path))
     with app.app_context():
-        db.create_all()
+        start_empty()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def postgres_server():
+    """The URL of a reachable PostgreSQL server (and database to connect to), for `postgres` tests."""
+    url = postgres_server_url()
+    skip_unless_available(is_reachable(url), f"PostgreSQL is not reachable at {url!r}")
+    return url
+
+
+@pytest.fixture
+def fresh_postgres_database(postgres_server):
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    with throwaway_database(postgres_server) as url:
+        yield url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database without any table, on the backend the suite runs on."""
+    base = suite_database_url()
+    if base is None:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    with throwaway_database(base) as url:
+        yield url.render_as_string(hide_password=False)
 
 
 class WebClient:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 
-from ..errors import InvalidInput, Unauthorized
+from ..errors import InvalidInput, NotFound, Unauthorized
 from ..extensions import csrf
 from ..permissions import Anonymous
 
@@ -28,17 +28,52 @@ def _authenticate() -> None:
     g.api_actor = user
 
 
+@bp.before_request
+def _refuse_nul_characters() -> None:
+    """No NUL character gets past the door: PostgreSQL text cannot hold one, so it would fail as a 500 deep
+    inside a query. Nothing can live at such an address (404); in a field it is invalid input (422)."""
+    if any(isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values()):
+        raise NotFound("Nothing lives at an address with a NUL character.")
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True),
+              *((name, upload.filename or "") for name, upload in request.files.items(multi=True))]
+    if request.is_json:
+        fields += [("body", request.get_json(silent=True))]
+    wrong = {name: [f"{name} must not contain NUL characters."] for name, value in fields if _has_nul(value)}
+    if wrong:
+        raise InvalidInput(wrong)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    return isinstance(value, list) and any(_has_nul(item) for item in value)
+
+
 def actor():
     return g.api_actor
 
 
-def json_body() -> dict:
-    """The request's JSON object, or a 400 problem."""
+def json_body(*, text: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dict:
+    """The request's JSON object, or a 422 problem.
+
+    Fields named in `text` must be strings, those in `lists` lists of strings or comma-separated strings,
+    when given: the services expect text and must never meet a number or an object."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise InvalidInput({"_": ["Send a JSON object with Content-Type: application/json."]},
                            detail="The request body is not a JSON object.")
+    wrong = {name: [f"{name} must be text."] for name in text if name in data and not isinstance(data[name], str)}
+    wrong |= {name: [f"{name} must be a list of text, or comma-separated text."] for name in lists
+              if name in data and not _is_text_list(data[name])}
+    if wrong:
+        raise InvalidInput(wrong)
     return data
+
+
+def _is_text_list(value) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
 
 
 def page_args() -> tuple[int, int]:
@@ -82,4 +117,4 @@ def iso(value) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-from . import accounts, communities, incubator, resources, search, wiki_pages  # noqa: E402,F401  (registers the routes)
+from . import accounts, communities, incubator, openapi, resources, search, wiki_pages  # noqa: E402,F401  (registers the routes)

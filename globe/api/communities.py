@@ -26,9 +26,9 @@ def list_communities():
 
 @bp.route("/communities", methods=["POST"])
 def create_community():
-    data = json_body()
+    data = json_body(text=("slug", "name", "domain", "description", "policy", "visibility", "default_license"))
     fields = ("name", "domain", "description", "policy", "visibility", "default_license", "members_can_edit_wiki")
-    community = communities.create_community(actor(), slug=str(data.get("slug", "")),
+    community = communities.create_community(actor(), slug=data.get("slug", ""),
                                              **{key: data[key] for key in fields if key in data})
     return jsonify(community_json(community, 0, None)), 201
 

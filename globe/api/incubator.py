@@ -133,3 +133,48 @@ def list_mentors():
     mentors = mentoring.mentor_directory()
     return paginate_list(mentors, lambda m: {"user_id": m.user_id, "name": m.name, "expertise": list(m.expertise),
                                              "capacity": m.capacity, "load": m.active_load, "available": m.available})
+
+
+def mentor_profile_json(caller) -> dict:
+    settings = mentoring.my_profile(caller)
+    return {"user_id": caller.id, "name": caller.display_name, "expertise": caller.expertise or [],
+            "capacity": settings.capacity, "available": settings.available,
+            "show_in_showcase": settings.show_in_showcase, "load": mentoring.active_load(caller),
+            "conflicts": [{"id": c.id, "user_id": c.user_id, "proposal_id": c.proposal_id, "reason": c.reason}
+                          for c in mentoring.declared_conflicts(caller)]}
+
+
+@bp.route("/mentors/me")
+def get_my_mentor_profile():
+    return jsonify(mentor_profile_json(actor()))
+
+
+@bp.route("/mentors/me", methods=["PUT"])
+def update_my_mentor_profile():
+    """Fields left out keep their value; the service checks types and ranges."""
+    current, data = mentoring.my_profile(actor()), json_body()
+    mentoring.update_profile(actor(), capacity=data.get("capacity", current.capacity),
+                             available=data.get("available", current.available),
+                             show_in_showcase=data.get("show_in_showcase", current.show_in_showcase))
+    return jsonify(mentor_profile_json(actor()))
+
+
+@bp.route("/mentors/me/conflicts", methods=["POST"])
+def declare_conflict():
+    """`{person_email, reason}` or `{proposal_id, reason}`."""
+    data = json_body()
+    email, proposal_id = data.get("person_email") or "", data.get("proposal_id")
+    if not isinstance(email, str):
+        raise InvalidInput({"person_email": ["person_email must be an email address."]})
+    if proposal_id is not None and (not isinstance(proposal_id, int) or isinstance(proposal_id, bool)):
+        raise InvalidInput({"proposal_id": ["proposal_id must be a proposal id."]})
+    conflict = mentoring.declare_conflict(actor(), person_email=email, proposal_id=proposal_id,
+                                          reason=str(data.get("reason") or ""))
+    return jsonify({"id": conflict.id, "user_id": conflict.user_id, "proposal_id": conflict.proposal_id,
+                    "reason": conflict.reason}), 201
+
+
+@bp.route("/mentors/me/conflicts/<int:conflict_id>", methods=["DELETE"])
+def remove_conflict(conflict_id: int):
+    mentoring.remove_conflict(actor(), conflict_id)
+    return "", 204

@@ -7,8 +7,9 @@ from ..views.resources import send_version
 from . import actor, bp, iso, json_body, page_args, paginated
 
 LIST_FILTERS = ("level", "skill", "age_group", "type", "tag", "license", "language", "community")
-METADATA_FIELDS = ("title", "description", "alt_text", "tags", "levels", "skills", "age_groups", "resource_type",
-                   "language", "license")
+TEXT_FIELDS = ("title", "description", "alt_text", "resource_type", "language", "license")
+LIST_FIELDS = ("tags", "levels", "skills", "age_groups")
+METADATA_FIELDS = TEXT_FIELDS + LIST_FIELDS
 
 
 def resource_json(resource) -> dict:
@@ -65,7 +66,7 @@ def create_resource(slug: str):
     community = communities.get_community(slug)
     try:
         if request.mimetype == "application/json":
-            data = json_body()
+            data = json_body(text=("url", *TEXT_FIELDS), lists=LIST_FIELDS)
             resource = resources.add_resource(actor(), community, url=str(data.get("url") or ""), **_metadata(data))
         else:
             resource = resources.add_resource(actor(), community, upload=request.files.get("file"),
@@ -89,7 +90,7 @@ def get_resource(resource_id: int):
 @bp.route("/resources/<int:resource_id>", methods=["PATCH"])
 def update_resource(resource_id: int):
     resource = resources.get_resource(actor(), resource_id)
-    data = json_body()
+    data = json_body(text=("url", *TEXT_FIELDS), lists=LIST_FIELDS)
     fields = _metadata(data)
     if "url" in data:
         fields["url"] = str(data["url"])

@@ -1,5 +1,5 @@
-"""Forms for proposals, their lifecycle, the discussion, mentor assignment and reviews."""
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+"""Forms for proposals, their lifecycle, the discussion, mentor assignment and reviews, mentor profiles."""
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -51,3 +51,24 @@ class ReviewForm(BaseForm):
         SelectChoice("decline", "Decline")], validate_choice=False)
     comments = TextAreaField("Comments for the team", validators=[DataRequired(), Length(max=20000)])
     private_note = TextAreaField("Private note for admins (optional)", validators=[Optional(), Length(max=5000)])
+
+
+class MentorProfileForm(BaseForm):
+    capacity = IntegerField("Capacity: most proposals you mentor at once", default=3,
+                            validators=[DataRequired("Give a number from 1 to 20."), NumberRange(1, 20)])
+    available = BooleanField("I am taking new assignments",
+                             description="Untick to pause: admins will not be able to assign you new proposals.")
+    show_in_showcase = BooleanField("Show my name on showcased projects I mentor",
+                                    description="Accepted and launched projects are public; "
+                                                "without your consent your name is never shown there.")
+
+
+class PersonConflictForm(BaseForm):
+    person_email = EmailField("Email of the person", validators=[DataRequired(), Length(max=254)])
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=300)],
+                         description="Kept private: admins see only that a conflict exists, e.g. “close colleague”.")
+
+
+class ProposalConflictForm(BaseForm):
+    proposal_id = SelectField("Proposal", coerce=int, choices=[], validators=[DataRequired()])
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=300)])

@@ -69,7 +69,7 @@ class MentorProfile(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     capacity: Mapped[int] = mapped_column(default=3)  # services.mentoring.DEFAULT_CAPACITY
     available: Mapped[bool] = mapped_column(default=True)
-    show_in_showcase: Mapped[bool] = mapped_column(default=True)
+    show_in_showcase: Mapped[bool] = mapped_column(default=False)  # consent is asked for, never assumed
 
     user = relationship("User")
 
@@ -84,6 +84,9 @@ class MentorConflict(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(300), default="")
+
+    person = relationship("User", foreign_keys=[user_id])
+    proposal = relationship("Proposal")
 
 
 class Assignment(db.Model):

@@ -39,15 +39,16 @@ def wiki_document(page: WikiPage) -> SearchDocument | None:
 def resource_document(resource: Resource) -> SearchDocument:
     community, latest = resource.community, resource.latest
     text = latest.extracted_text if latest is not None else ""
+    description = plain_text(resource.description_html)     # Markdown shown as text, not as "**bold**"
     return SearchDocument(
         doc_id=f"resource:{resource.id}", kinds=("resource",), object_id=resource.id, title=resource.title,
-        body=f"{resource.description}\n\n{text}"[:MAX_BODY_CHARS], url=f"/resources/{resource.id}",
+        body=f"{description}\n\n{text}"[:MAX_BODY_CHARS], url=f"/resources/{resource.id}",
         updated=resource.updated_at, created=resource.created_at, principals=community_principals(community),
         community_slug=community.slug, community_name=community.name, tags=tuple(resource.values("tag")),
         levels=tuple(resource.values("level")), skills=tuple(resource.values("skill")),
         age_groups=tuple(resource.values("age_group")), resource_type=resource.resource_type,
         license=resource.license, file_types=(latest.extension,) if latest is not None else ("link",),
-        language=resource.language, summary=(latest.excerpt if latest is not None else resource.description)[:300],
+        language=resource.language, summary=(latest.excerpt if latest is not None else description)[:300],
         version=f"{resource.updated_at.isoformat()}:{resource.version_count}:"
                 f"{latest.extraction_status if latest else 'link'}:{community.visibility}")
 
@@ -84,7 +85,7 @@ def project_document(proposal: Proposal) -> SearchDocument:
     community = proposal.community
     return SearchDocument(
         doc_id=f"project:{proposal.id}", kinds=("project",), object_id=proposal.id, title=proposal.title,
-        body="\n\n".join((proposal.summary, proposal.description, proposal.problem, proposal.audience)),
+        body="\n\n".join((proposal.summary, plain_text(proposal.description_html), proposal.problem, proposal.audience)),
         url=f"/incubator/{proposal.id}", updated=proposal.updated_at, created=proposal.created_at,
         principals=principals, community_slug=community.slug if community else None,
         community_name=community.name if community else None, tags=tuple(proposal.needs or ()),

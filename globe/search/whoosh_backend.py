@@ -22,7 +22,7 @@ from whoosh.writing import CLEAR, SegmentWriter
 
 from globe.search.base import PreparedQuery, SearchDocument, SearchQuery, SearchResults
 from globe.search.whoosh_cache import IndexCache
-from globe.search.whoosh_schema import SCHEMA_VERSION, build_schema, document_fields
+from globe.search.whoosh_schema import SCHEMA_VERSION, GlobeCodec, build_schema, document_fields
 from globe.search.whoosh_search import answer
 
 POINTER_FILE = "CURRENT"
@@ -120,7 +120,7 @@ class WhooshBackend:
             generation = self._current_generation()
             try:
                 writer = self._open_index(generation).writer(
-                    timeout=max(0.0, deadline - time.monotonic()), delay=0.05)
+                    timeout=max(0.0, deadline - time.monotonic()), delay=0.05, codec=GlobeCodec())
             except LockError:
                 return None
             except (EmptyIndexError, FileNotFoundError):
@@ -137,7 +137,7 @@ class WhooshBackend:
 
     def _fill(self, generation: str, documents: Iterable[SearchDocument],
               progress: Callable[[int], None] | None) -> int:
-        writer = self._open_index(generation).writer(limitmb=256)
+        writer = self._open_index(generation).writer(limitmb=256, codec=GlobeCodec())
         seen: set[str] = set()
         try:
             for doc in documents:

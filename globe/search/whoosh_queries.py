@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Union
 
-from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from globe.search import query_syntax as qs
 from globe.search.base import fold, normalize_facet_value
-from globe.search.whoosh_cache import SegmentCache, bits_from_ids, union
+from globe.search.whoosh_cache import SegmentCache, bits_from_ids, phrase_ids, union
 from globe.search.whoosh_schema import POSITIONS_FIELD, TEXT_FIELDS, analyze
 
 MAX_PREFIX_TERMS = 64
@@ -132,7 +131,7 @@ class SegmentMatcher:
                 candidates &= self.cache.term(self.reader, field, term)
             if not candidates:          # positions are only read when every word is present
                 return 0
-            docs = wq.Phrase(POSITIONS_FIELD[field], list(terms)).docs(self.searcher)
+            docs = phrase_ids(self.reader, POSITIONS_FIELD[field], terms, candidates)
             return bits_from_ids(docs, self.cache.size)
         return self.cache.remember(("phrase", field, *terms), compute)
 

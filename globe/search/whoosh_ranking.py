@@ -10,18 +10,20 @@ holds a word.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from math import log
 
-from globe.search.whoosh_cache import membership
+from globe.search.whoosh_cache import iter_bits, membership
 from globe.search.whoosh_results import MatchSet, SegmentMatch
 
 K1, B = 1.2, 0.75                      # whoosh.scoring.BM25F defaults
 FIELD_BOOSTS = {"title": 3.0, "tags_text": 2.0, "body": 1.0}
 LENGTH_NORMALIZED_FIELD = "body"       # titles and tags are short: their length says little
 TYPICAL_BODY_WORDS = 400               # stands in for the corpus average, which private documents sway
+LOOKUP_COST = 12                       # a binary search costs about as much as scanning 12 postings
 
 
 def ranked(matches: MatchSet, terms: Iterable[tuple[str, str]], start: int,
@@ -61,20 +63,36 @@ def _visible_idf(matches: MatchSet, field: str, term: str) -> float:
 def _segment_scores(segment: SegmentMatch, weights: dict[tuple[str, str], float]) -> dict[int, float]:
     reader = segment.searcher.reader()
     cache = segment.cache
-    members = membership(segment.bits, cache.size)
     norms = cache.once("bm25-norms", lambda: array("d", (
         K1 * ((1 - B) + B * length / TYPICAL_BODY_WORDS)
         for length in cache.column(reader, "body_len"))))
+    matched = segment.bits.bit_count()
+    members = membership(segment.bits, cache.size)
+    matched_ids: list[int] | None = None
     scores: dict[int, float] = {}
-    get = scores.get
     for (field, term), weight in weights.items():
         ids, tfs = cache.postings(reader, field, term)
-        if field == LENGTH_NORMALIZED_FIELD:
-            for d, tf in zip(ids, tfs, strict=True):
-                if members[d >> 3] >> (d & 7) & 1:
-                    scores[d] = get(d, 0.0) + weight * tf / (tf + norms[d])
+        if matched * LOOKUP_COST < len(ids):
+            # Far fewer matches than postings (words ANDed together): look each match up.
+            if matched_ids is None:
+                matched_ids = list(iter_bits(segment.bits))
+            pairs = _lookup(ids, tfs, matched_ids)
         else:
-            for d, tf in zip(ids, tfs, strict=True):
-                if members[d >> 3] >> (d & 7) & 1:
-                    scores[d] = get(d, 0.0) + weight * tf / (tf + K1)
+            pairs = ((d, tf) for d, tf in zip(ids, tfs, strict=True) if members[d >> 3] >> (d & 7) & 1)
+        get = scores.get
+        if field == LENGTH_NORMALIZED_FIELD:
+            for d, tf in pairs:
+                scores[d] = get(d, 0.0) + weight * tf / (tf + norms[d])
+        else:
+            for d, tf in pairs:
+                scores[d] = get(d, 0.0) + weight * tf / (tf + K1)
     return scores
+
+
+def _lookup(ids: array, tfs: array, wanted: list[int]) -> Iterator[tuple[int, float]]:
+    """(docnum, term frequency) of the `wanted` documents that hold the term (ids are sorted)."""
+    size = len(ids)
+    for d in wanted:
+        i = bisect_left(ids, d)
+        if i < size and ids[i] == d:
+            yield d, tfs[i]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from whoosh.searching import Searcher
 
 from globe.search.base import FACETS, SearchHit
-from globe.search.whoosh_cache import SegmentCache, iter_bits, membership
+from globe.search.whoosh_cache import SegmentCache, iter_bits, membership, union
 from globe.search.whoosh_schema import stored_facets, stored_updated
 
 FACET_VALUE_LIMIT = 50
@@ -46,6 +46,18 @@ class MatchSet:
                 counts[facet].update(dict(segment.cache.facet(reader, facet).counts(segment.bits)))
         return {facet: dict(sorted(c.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUE_LIMIT])
                 for facet, c in counts.items()}
+
+    def holding(self, docnums: Iterable[int], field: str, terms: Iterable[str]) -> set[int]:
+        """Those of `docnums` (global numbers) whose `field` holds at least one of `terms`."""
+        found: set[int] = set()
+        wanted = sorted(docnums)
+        for segment in self.segments:
+            local = [d - segment.offset for d in wanted if 0 <= d - segment.offset < segment.cache.size]
+            if local:
+                reader = segment.searcher.reader()
+                bits = union(segment.cache.term(reader, field, term) for term in terms)
+                found.update(segment.offset + d for d in local if bits >> d & 1)
+        return found
 
     def first(self) -> int | None:
         """Any one match's global document number."""

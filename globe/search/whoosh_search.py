@@ -92,10 +92,12 @@ def _page(searcher: Searcher, matches: MatchSet, plan: Plan | None,
     else:
         ordered = ranked(matches, terms, start, stop)
     marked = highlight_terms(plan) if request.highlight else frozenset()
+    # A match through its title alone has nothing to mark in its body: don't read all of it.
+    with_marks = matches.holding([docnum for docnum, _ in ordered], "body", marked) if marked else set()
     hits = []
     for docnum, score in ordered:
         stored = searcher.stored_fields(docnum)
-        snippet = snippet_html(stored_body(stored), marked) if marked else ""
+        snippet = snippet_html(stored_body(stored), marked) if docnum in with_marks else ""
         hits.append(make_hit(stored, score, snippet))
     return hits
 

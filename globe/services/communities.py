@@ -12,6 +12,7 @@ from ..models.base import utcnow
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
 from ..models.resources import LICENSES
 from ..permissions import can, community_role, require, visible_scope
+from .oai import tombstones as oai_tombstones
 from .search import queue_community_content
 from .validation import SLUG_RE, Checker
 
@@ -137,6 +138,7 @@ def update_community(actor, community: Community, **data) -> Community:
             setattr(community, key, value)
         if visibility_changed:
             queue_community_content(community)  # who may see its content is part of the index
+            oai_tombstones.community_visibility_changed(community)
     return community
 
 

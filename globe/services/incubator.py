@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import wiki
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound
@@ -45,7 +46,8 @@ def get_proposal(actor, proposal_id: int) -> Proposal:
 
 def visible_proposals(actor, *, status: str | None = None) -> list[Proposal]:
     """Admins see every proposal; others their teams', their assignments' and the public showcase."""
-    query = select(Proposal).order_by(Proposal.updated_at.desc())
+    query = select(Proposal).order_by(Proposal.updated_at.desc()).options(
+        selectinload(Proposal.community), selectinload(Proposal.team).selectinload(TeamMember.user))
     if status is not None:
         query = query.where(Proposal.status == status)
     if not can(actor, "incubator.manage"):

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Community, KnowledgeBaseComment, KnowledgeBaseRequest, WikiLink, WikiPage
 from ..models.base import utcnow
 from ..permissions import can, require
+from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
 from .validation import Checker
 from .wiki_links import wanted_pages
@@ -110,6 +111,8 @@ def decide(actor, request: KnowledgeBaseRequest, *, accept: bool, reason: str) -
         request.reason, request.decided_by_id, request.decided_at = reason, actor.id, utcnow()
         request.page.kb_status = "accepted" if accept else ""
         request.page.touched_at = utcnow()
+        if accept:
+            oai_tombstones.knowledge_base_changed(request.page)
         queue_for_indexing("wiki", request.page_id)
     return request
 
@@ -125,6 +128,8 @@ def withdraw(actor, request: KnowledgeBaseRequest, *, reason: str) -> KnowledgeB
     reason = check.text("reason", reason, max_length=5000, required=request.status == "accepted", label="Reason")
     check.done()
     with transaction():
+        if request.page.in_knowledge_base:
+            oai_tombstones.knowledge_base_changed(request.page)
         request.status, request.reason = "withdrawn", reason
         request.decided_by_id, request.decided_at = actor.id, utcnow()
         request.page.kb_status, request.page.touched_at = "", utcnow()

@@ -2,40 +2,102 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import func, select, update
 
-from ..db import current_transaction, transaction
+from ..db import Transaction, current_transaction, transaction
 from ..extensions import db
 from ..models.base import utcnow
 from ..models.incubator import Notification
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+_outboxes: WeakKeyDictionary[Transaction, list[Notice]] = WeakKeyDictionary()
+
+
+class Notice(NamedTuple):
+    address: str
+    name: str
+    message: str
+    url: str
+
 
 def notify(user, message: str, url: str = "") -> None:
-    """Tell someone something, in the caller's transaction; the email (if any) follows the commit."""
+    """Tell someone something, in the caller's transaction; the email (if any) goes once it commits."""
     db.session.add(Notification(user_id=user.id, message=message[:500], url=url[:300]))
     if current_app.config.get("SMTP_HOST"):
-        current_transaction().after_commit(send_email, user.email, message, url)
+        _outbox().append(Notice(user.email, user.display_name, message, url))
 
 
-def send_email(address: str, message: str, url: str) -> None:
-    """Best effort: a mail server that is down must never undo what already happened."""
+def _outbox() -> list[Notice]:
+    """This transaction's emails: sent together after the commit, dropped with a rollback."""
+    tx = current_transaction()
+    outbox = _outboxes.get(tx)
+    if outbox is None:
+        outbox = _outboxes[tx] = []
+        tx.after_commit(send_emails, outbox)
+    return outbox
+
+
+def send_emails(notices: list[Notice]) -> None:
+    """Best effort, over one connection: a mail server that is down never undoes what already happened,
+    and one refused address does not stop the others."""
     config = current_app.config
-    email = EmailMessage()
-    email["From"], email["To"] = config["SMTP_FROM"], address
-    email["Subject"] = f"{config['SITE_NAME']}: {message[:80]}"
-    email.set_content(f"{message}\n\n{config.get('SITE_URL', '').rstrip('/')}{url}\n")
+    security = str(config["SMTP_SECURITY"]).lower()
     try:
-        with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=10) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls()
-            if config.get("SMTP_USER"):
-                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-            smtp.send_message(email)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not email %s", address)
+        if security not in SMTP_SECURITY:
+            raise ValueError(f"GLOBE_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not {security!r}")
+        tls = ssl.create_default_context()  # verifies the server's certificate, unlike smtplib's default
+        address = (str(config["SMTP_HOST"]), int(config["SMTP_PORT"]))
+        timeout = float(config["SMTP_TIMEOUT_SECONDS"])
+        with (smtplib.SMTP_SSL(*address, timeout=timeout, context=tls) if security == "ssl"
+              else smtplib.SMTP(*address, timeout=timeout)) as smtp:
+            if security == "starttls":
+                smtp.starttls(context=tls)
+            if config.get("SMTP_USERNAME"):
+                smtp.login(str(config["SMTP_USERNAME"]), str(config.get("SMTP_PASSWORD") or ""))
+            for notice in notices:
+                _send_one(smtp, notice)
+    except (OSError, ValueError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send %d notification email(s) through %s:%s", len(notices),
+                                     config.get("SMTP_HOST"), config.get("SMTP_PORT"))
+
+
+def _send_one(smtp: smtplib.SMTP, notice: Notice) -> None:
+    try:
+        smtp.send_message(_email_for(notice))
+    except (ValueError, smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
+        current_app.logger.exception("Could not email %s", notice.address)
+
+
+def _email_for(notice: Notice) -> EmailMessage:
+    """The email of one notice: its text as the subject, and a link back to Globe."""
+    config = current_app.config
+    site, home = config["SITE_NAME"], _site_url()
+    text = " ".join(notice.message.split())  # a header holds one line
+    email = EmailMessage()
+    email["From"], email["To"] = config["SMTP_FROM"], notice.address
+    email["Subject"] = f"{site}: {text if len(text) <= 90 else text[:89] + '…'}"
+    email["Date"] = format_datetime(utcnow())
+    email["Message-ID"] = make_msgid(domain=parseaddr(str(config["SMTP_FROM"]))[1].rpartition("@")[2] or "localhost")
+    link = f"Open it in {site}: {home}{notice.url}\n\n" if notice.url else ""
+    email.set_content(f"Hello {notice.name},\n\n{notice.message}\n\n{link}"
+                      f"You get this email because {site} tells you by email of what concerns you; "
+                      f"all your notices are also on {home}/notifications\n")
+    return email
+
+
+def _site_url() -> str:
+    """The public address for links: SITE_URL, else the address of the request being served."""
+    configured = str(current_app.config.get("SITE_URL") or "").rstrip("/")
+    if configured or not has_request_context():
+        return configured
+    return request.host_url.rstrip("/")
 
 
 def unread_count(user) -> int:

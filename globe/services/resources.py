@@ -19,6 +19,7 @@ from ..models.resources import (AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPE
                                 ResourceVersion)
 from ..permissions import can, require, visible_scope
 from .extraction import schedule_extraction
+from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
 from .uploads import delete_if_unused, store_upload
 from .validation import Checker, parse_tags
@@ -287,6 +288,7 @@ def delete_resource(actor, resource: Resource) -> None:
     keys = {version.storage_key for version in resource.versions}
     resource_id = resource.id
     with transaction() as tx:
+        oai_tombstones.resource_deleted(resource)
         db.session.delete(resource)
         queue_for_indexing("resource", resource_id)
         for key in keys:

@@ -117,9 +117,9 @@ def refresh_pages_linking_to(community: Community, slugs: set[str]) -> None:
     """A page at these addresses appeared, moved or disappeared: refresh the pages linking there."""
     if not slugs:
         return
-    pages = db.session.scalars(select(WikiPage).join(WikiLink, WikiLink.page_id == WikiPage.id).where(
-        tuple_(WikiLink.target_community, WikiLink.target_slug).in_([(community.slug, s) for s in slugs]),
-        WikiPage.is_deleted.is_(False)).distinct())
+    linking = select(WikiLink.page_id).where(
+        tuple_(WikiLink.target_community, WikiLink.target_slug).in_([(community.slug, s) for s in slugs]))
+    pages = db.session.scalars(select(WikiPage).where(WikiPage.id.in_(linking), WikiPage.is_deleted.is_(False)))
     for page in pages:
         refresh_current_rendering(page)
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Community, User, WikiPage, WikiRedirect, WikiRevision
 from ..models.base import utcnow
 from ..permissions import require, visible_scope
+from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
 from .validation import Checker, parse_tags
 from .wiki_links import refresh_pages_linking_to, render_body, store_links
@@ -298,6 +299,8 @@ def delete_page(actor, page: WikiPage, *, reason: str = "") -> WikiPage:
         _add_revision(actor, page, body=current.body, title=page.title, tags=list(page.tags or []),
                       summary=f"Deleted: {reason}" if reason else "Deleted", kind="delete")
         page.is_deleted = True
+        if page.in_knowledge_base:
+            oai_tombstones.knowledge_base_changed(page)
         refresh_pages_linking_to(page.community, {page.slug})
     return page
 
@@ -308,6 +311,8 @@ def restore_page(actor, page: WikiPage) -> WikiPage:
         raise Conflict("This page is not deleted.")
     with transaction():
         page.is_deleted = False
+        if page.in_knowledge_base:
+            oai_tombstones.knowledge_base_changed(page)
         current = page.current_revision
         _add_revision(actor, page, body=current.body, title=page.title, tags=list(page.tags or []),
                       summary="Restored", kind="restore")

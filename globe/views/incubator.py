@@ -1,10 +1,11 @@
-"""Incubator pages: the showcase, proposals and their journey, the admins' board, the mentors' queue."""
+"""Incubator pages: the showcase, proposals and their journey, the admins' board, the mentors' queue and profile."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import GlobeError, InvalidInput
-from ..forms.incubator import (AnswerForm, AssignForm, AutoAssignForm, CommentForm, InviteTeamForm, ProposalForm,
-                               ReviewForm, TransitionForm)
+from ..errors import Conflict, GlobeError, InvalidInput
+from ..forms.incubator import (AnswerForm, AssignForm, AutoAssignForm, CommentForm, InviteTeamForm,
+                               MentorProfileForm, PersonConflictForm, ProposalConflictForm, ProposalForm, ReviewForm,
+                               TransitionForm)
 from ..models.incubator import STATES
 from ..permissions import can, require
 from ..services import accounts, communities, incubator, mentoring
@@ -17,7 +18,8 @@ FIELDS = ("title", "summary", "description", "problem", "audience", "milestones"
 @bp.route("")
 def index():
     visible = incubator.visible_proposals(current_user)
-    return render_template("incubator/index.html", showcase=[p for p in visible if p.is_public],
+    showcase = [p for p in visible if p.is_public]
+    return render_template("incubator/index.html", showcase=showcase, mentors=mentoring.showcase_mentors(showcase),
                            mine=[p for p in visible if can(current_user, "proposals.read_private", p)])
 
 
@@ -72,6 +74,7 @@ def view(proposal_id: int):
         private=can(current_user, "proposals.read_private", proposal),
         team_member=incubator.is_on_team(current_user, proposal),
         events=incubator.timeline(current_user, proposal),
+        shown_mentors=mentoring.showcase_mentors([proposal]).get(proposal.id, []),
         suggestions=mentoring.suggestions(current_user, proposal) if manage else [],
         invited=next((m for m in proposal.team if m.user_id == current_user.id and m.status == "invited"), None),
         transition_form=TransitionForm(), comment_form=CommentForm(), invite_form=InviteTeamForm(),
@@ -205,3 +208,45 @@ def answer(assignment_id: int, answer: str):
         _run(lambda: mentoring.answer(current_user, assignment, accept=answer == "accept", reason=form.reason.data),
              "Thank you: your answer was recorded.")
     return redirect(url_for(".queue"))
+
+
+@bp.route("/mentor-profile", methods=["GET", "POST"])
+@login_required
+def mentor_profile():
+    """A mentor's capacity, availability, showcase consent and declared conflicts of interest."""
+    settings = mentoring.my_profile(current_user)
+    forms = {"settings": MentorProfileForm(prefix="settings", obj=settings),
+             "person": PersonConflictForm(prefix="person"), "proposal": ProposalConflictForm(prefix="proposal")}
+    forms["proposal"].proposal_id.choices = [(p.id, p.title) for p in incubator.visible_proposals(current_user)]
+    posted = next((form for form in forms.values() if form.was_posted()), None)
+    if posted is not None and posted.validate_on_submit():
+        try:
+            flash(_save_mentor_profile(posted), "success")
+        except (InvalidInput, Conflict) as err:
+            posted.add_errors(getattr(err, "fields", {"_": [err.detail]}))
+        else:
+            return redirect(url_for(".mentor_profile"))
+    return render_template("incubator/mentor_profile.html", settings=settings, forms=forms,
+                           conflicts=mentoring.declared_conflicts(current_user),
+                           load=mentoring.active_load(current_user)), 400 if request.method == "POST" else 200
+
+
+def _save_mentor_profile(form) -> str:
+    """Call the service the posted form is for; the message to show once it is saved."""
+    if isinstance(form, MentorProfileForm):
+        mentoring.update_profile(current_user, capacity=form.capacity.data, available=form.available.data,
+                                 show_in_showcase=form.show_in_showcase.data)
+        return "Mentor profile saved."
+    if isinstance(form, PersonConflictForm):
+        mentoring.declare_conflict(current_user, person_email=form.person_email.data, reason=form.reason.data)
+    else:
+        mentoring.declare_conflict(current_user, proposal_id=form.proposal_id.data, reason=form.reason.data)
+    return "Conflict of interest declared: you cannot be assigned there."
+
+
+@bp.route("/mentor-profile/conflicts/<int:conflict_id>/remove", methods=["POST"])
+@login_required
+def remove_conflict(conflict_id: int):
+    mentoring.remove_conflict(current_user, conflict_id)  # CSRF is checked for every POST before we get here
+    flash("Conflict of interest removed.", "success")
+    return redirect(url_for(".mentor_profile"))

@@ -1,7 +1,7 @@
 """Resource pages: each CoP's resources and the Globe-wide list, sharing, a resource's page, downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -9,7 +9,8 @@ from ..errors import InvalidInput
 from ..forms.resources import MetadataForm, ResourceForm, VersionForm
 from ..forms.communities import ConfirmForm
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
-from ..permissions import require
+from ..crosswalks import resource_linked_data
+from ..permissions import Anonymous, can, require
 from ..services import communities, resources
 from ..services.resources import DuplicateResource
 from . import form_status, int_arg
@@ -89,7 +90,15 @@ def view(resource_id: int):
     resource = resources.get_resource(current_user, resource_id)
     return render_template("resources/view.html", resource=resource, version=resource.latest,
                            may_edit=resources.may_edit(current_user, resource), version_form=VersionForm(),
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), linked_data=_linked_data(resource))
+
+
+def _linked_data(resource) -> dict | None:
+    """LRMI JSON-LD for search engines and OER portals: on public resources only."""
+    if not can(Anonymous(), "resources.view", resource):
+        return None
+    return resource_linked_data(resource, url=url_for("resources.view", resource_id=resource.id, _external=True),
+                                publisher=current_app.config["SITE_NAME"])
 
 
 @bp.route("/resources/<int:resource_id>/edit", methods=["GET", "POST"])

@@ -53,3 +53,37 @@ def test_bad_incubator_input(api, app):
     assert api("POST", f"/api/v1/proposals/{pid}/transitions", token=lead_t, json={"to": "launched"}).status_code == 403
     assert api("POST", f"/api/v1/proposals/{pid}/transitions", token=lead_t, json={"to": "nowhere"}).status_code == 422
     assert api("POST", f"/api/v1/proposals/{pid}/reviews", token=lead_t, json={"recommendation": "accept"}).status_code == 403
+
+
+def test_a_mentor_manages_their_profile_over_the_api(api, app):
+    make_user("Lee", email="lee@example.org")
+    mentor_t = token(make_user("Dana", mentor=True, expertise="course design"))
+    mine = api("GET", "/api/v1/mentors/me", token=mentor_t).get_json()
+    assert (mine["capacity"], mine["available"], mine["show_in_showcase"], mine["conflicts"]) == (3, True, False, [])
+    saved = api("PUT", "/api/v1/mentors/me", token=mentor_t, json={"capacity": 5, "show_in_showcase": True})
+    assert saved.status_code == 200
+    assert (saved.get_json()["capacity"], saved.get_json()["available"], saved.get_json()["show_in_showcase"]) == (
+        5, True, True)
+    declared = api("POST", "/api/v1/mentors/me/conflicts", token=mentor_t,
+                   json={"person_email": "lee@example.org", "reason": "colleague"})
+    assert declared.status_code == 201
+    again = api("POST", "/api/v1/mentors/me/conflicts", token=mentor_t,
+                json={"person_email": "lee@example.org", "reason": "colleague"})
+    assert again.status_code == 409
+    assert len(api("GET", "/api/v1/mentors/me", token=mentor_t).get_json()["conflicts"]) == 1
+    conflict_id = declared.get_json()["id"]
+    assert api("DELETE", f"/api/v1/mentors/me/conflicts/{conflict_id}", token=mentor_t).status_code == 204
+    assert api("DELETE", f"/api/v1/mentors/me/conflicts/{conflict_id}", token=mentor_t).status_code == 404
+
+
+def test_bad_mentor_profile_input(api, app):
+    mentor_t = token(make_user(mentor=True))
+    assert api("GET", "/api/v1/mentors/me").status_code == 401
+    assert api("GET", "/api/v1/mentors/me", token=token(make_user())).status_code == 403
+    for body in ({"capacity": 0}, {"capacity": "5"}, {"available": "yes"}, {"show_in_showcase": None}):
+        response = api("PUT", "/api/v1/mentors/me", token=mentor_t, json=body)
+        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert api("GET", "/api/v1/mentors/me", token=mentor_t).get_json()["capacity"] == 3
+    for body in ({"reason": "x"}, {"person_email": 5, "reason": "x"}, {"proposal_id": "7", "reason": "x"},
+                 {"proposal_id": 424242, "reason": "x"}):
+        assert api("POST", "/api/v1/mentors/me/conflicts", token=mentor_t, json=body).status_code == 422

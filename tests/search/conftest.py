@@ -1,25 +1,51 @@
 """Fixtures for the search tests: a `backend` per registered implementation, and a shared corpus."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from globe.search import SearchBackend, SearchDocument, SearchQuery, SearchResults, WhooshBackend
+from databases import is_reachable, postgres_server_url, throwaway_database
+from globe.search import PostgresBackend, SearchBackend, SearchDocument, SearchQuery, SearchResults, WhooshBackend
+from services_required import skip_unless_available
 
-# Every backend must pass test_search_contract.py; the PostgreSQL backend registers itself here.
-BACKEND_FACTORIES: dict[str, Callable[[Path], SearchBackend]] = {
-    "whoosh": lambda folder: WhooshBackend(folder / "whoosh-index"),
+
+@pytest.fixture(scope="session")
+def search_database() -> Iterator[str]:
+    """One throwaway PostgreSQL database per test process; each test gets its own schema in it."""
+    server = postgres_server_url()
+    skip_unless_available(is_reachable(server), f"PostgreSQL is not reachable at {server!r}")
+    with throwaway_database(server) as url:
+        yield url.render_as_string(hide_password=False)
+
+
+def postgres_backend(request: pytest.FixtureRequest) -> PostgresBackend:
+    instance = PostgresBackend(request.getfixturevalue("search_database"),
+                               schema=f"search_{uuid.uuid4().hex[:12]}")
+
+    def drop_schema() -> None:
+        with instance.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{instance.schema}" CASCADE'))
+        instance.close()
+    request.addfinalizer(drop_schema)
+    return instance
+
+
+# Every backend must pass test_search_contract.py.
+BACKEND_FACTORIES: dict[str, Callable[[pytest.FixtureRequest], SearchBackend]] = {
+    "whoosh": lambda request: WhooshBackend(request.getfixturevalue("tmp_path") / "whoosh-index"),
+    "postgres": postgres_backend,
 }
 
 EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture(params=sorted(BACKEND_FACTORIES))
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    instance = BACKEND_FACTORIES[request.param](tmp_path)
+def backend(request: pytest.FixtureRequest) -> Iterator[SearchBackend]:
+    instance = BACKEND_FACTORIES[request.param](request)
     yield instance
     if hasattr(instance, "close"):
         instance.close()

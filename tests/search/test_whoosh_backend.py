@@ -144,3 +144,29 @@ def test_threads_can_search_while_another_thread_writes(tmp_path):
             assert backend.apply([_document(n) for n in range(start, start + 10)], [], wait=True)
         totals = set().union(*(future.result() for future in searches))
     assert totals <= set(range(50, 101, 10)) and _total(backend, "shared") == 100
+
+
+def test_an_index_from_the_previous_schema_still_opens_and_asks_for_a_rebuild(tmp_path, monkeypatch):
+    """An upgrade must not take search down before `flask globe reindex` runs."""
+    from whoosh.analysis import RegexTokenizer, StemFilter, StopFilter
+
+    from globe.search import whoosh_backend, whoosh_schema
+
+    def schema_2():
+        old_analyzer = (RegexTokenizer(whoosh_schema.word_pattern()) | whoosh_schema.FoldFilter() | StopFilter()
+                        | StemFilter(lang="en"))
+        schema = whoosh_schema.build_schema()
+        for name in ("title", "tags_text", "body", "body_phrases"):
+            schema[name].analyzer = old_analyzer
+        return schema
+
+    monkeypatch.setattr(whoosh_backend, "build_schema", schema_2)
+    monkeypatch.setattr(whoosh_backend, "SCHEMA_VERSION", 2)
+    WhooshBackend(tmp_path).apply([_document(1, "Planning")], [], wait=True)
+    monkeypatch.undo()
+
+    upgraded = WhooshBackend(tmp_path)
+    assert upgraded.stats()["needs_rebuild"]
+    assert _total(upgraded, "plans") == 1
+    assert upgraded.apply([_document(2, "volcanoes")], [], wait=True)
+    assert _total(upgraded, '"volcano text"') == 1

@@ -123,3 +123,14 @@ def test_status_reports_documents_and_queue(app):
     assert search.status()["queue_length"] == 1 and search.status()["oldest_queued"] is not None
     search.drain_queue()  # an object that no longer exists is removed, and the row goes
     assert search.queue_length() == 0
+
+
+def test_snippets_show_a_description_as_text_not_markdown(app):
+    cop = make_community()
+    teacher = make_user()
+    add_member(cop, teacher)
+    resources.add_resource(teacher, cop, upload=FileStorage(io.BytesIO(pdf_bytes(["Map work"])), "m.pdf"),
+                           title="Volcanoes", description="Read, then **label** the [volcano](https://example.org).")
+    snippet = search.search(Anonymous(), text="label").hits[0].snippet_html
+    assert "<mark>label</mark> the volcano" in snippet
+    assert "**" not in snippet and "example.org" not in snippet

@@ -46,14 +46,14 @@ def test_demo_is_idempotent_and_prints_logins(app):
     assert all(m.is_mentor and m.expertise for m in mentors)
 
 
-def test_commands_explain_a_missing_schema(tmp_path):
-    app = create_app(app_config(tmp_path))
+def test_commands_explain_a_missing_schema(tmp_path, empty_database_url):
+    app = create_app(app_config(tmp_path, DATABASE_URL=empty_database_url))
     result = app.test_cli_runner().invoke(args=["globe", "demo"])
     assert result.exit_code == 1 and "db upgrade" in result.output
 
 
-def test_migrations_build_exactly_the_models_schema(tmp_path):
-    app = create_app(app_config(tmp_path))
+def test_migrations_build_exactly_the_models_schema(tmp_path, empty_database_url):
+    app = create_app(app_config(tmp_path, DATABASE_URL=empty_database_url))
     with app.app_context():
         upgrade()
         engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])

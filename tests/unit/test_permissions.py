@@ -1,9 +1,11 @@
-"""The permission table: every kind of person x public / members-only CoP x action."""
+"""The permission tables: every kind of person x public / members-only CoP x action, and every kind of
+person x draft / showcased proposal x incubator action."""
 import pytest
 
 from factories import add_member, make_community, make_user
 from globe.permissions import Anonymous, can, require, visible_scope
 from globe.errors import PermissionDenied, Unauthorized
+from globe.services import incubator, mentoring
 
 PERSONS = ("anonymous", "outsider", "member", "editor", "facilitator", "mentor", "admin")
 
@@ -118,3 +120,69 @@ def test_visible_scope_principals(world):
     assert "role:admin" not in member_scope
     assert "role:admin" in visible_scope(people["admin"]).principals()
     assert not any(p.startswith("cop:") for p in visible_scope(people["outsider"]).principals())
+
+
+# --- the incubator: every kind of person x a private (draft) and a showcased proposal x action ----
+
+KINDS = ("anonymous", "member", "team", "invited", "assigned_mentor", "former_mentor", "other_mentor", "admin")
+SIGNED_IN = set(KINDS) - {"anonymous"}
+CAN_READ = {"team", "invited", "assigned_mentor", "admin"}
+
+INCUBATOR_TABLE = [
+    # action, draft, showcased (accepted)
+    ("incubator.propose", SIGNED_IN, SIGNED_IN),
+    ("incubator.manage", {"admin"}, {"admin"}),
+    ("proposals.view", CAN_READ, set(KINDS)),
+    ("proposals.read_private", CAN_READ, CAN_READ),
+    ("proposals.act_as_team", {"team", "admin"}, {"team", "admin"}),
+    ("proposals.discuss", {"team", "assigned_mentor", "admin"}, {"team", "assigned_mentor", "admin"}),
+    ("reviews.read_private_notes", {"admin"}, {"admin"}),
+]
+
+
+@pytest.fixture
+def incubator_world(app):
+    """A draft and a showcased proposal, each with a lead, an invited co-member, a mentor who accepted
+    and one who declined; plus a member, a mentor with no part in them, an admin and a visitor."""
+    people = {"anonymous": Anonymous(), "member": make_user(), "team": make_user(), "invited": make_user(),
+              "assigned_mentor": make_user(mentor=True), "former_mentor": make_user(mentor=True),
+              "other_mentor": make_user(mentor=True), "admin": make_user(admin=True)}
+    proposals = {}
+    for state in ("draft", "showcased"):
+        proposal = incubator.create_proposal(people["team"], title=f"A {state} project", summary="s",
+                                             description="d", needs="course design", team=[people["invited"].id])
+        incubator.transition(people["team"], proposal, "submitted")
+        mentoring.answer(people["assigned_mentor"],
+                         mentoring.assign(people["admin"], proposal, people["assigned_mentor"].id), accept=True)
+        mentoring.answer(people["former_mentor"], mentoring.assign(people["admin"], proposal,
+                                                                   people["former_mentor"].id),
+                         accept=False, reason="no time")
+        if state == "draft":  # sent back for revision, then back to a draft by its team
+            incubator.transition(people["admin"], proposal, "revise", override_reason="needs a plan")
+            incubator.transition(people["team"], proposal, "draft")
+        else:
+            mentoring.write_review(people["assigned_mentor"], proposal, recommendation="accept", comments="ok")
+            incubator.transition(people["admin"], proposal, "accepted")
+        proposals[state] = proposal
+    assert (proposals["draft"].status, proposals["showcased"].status) == ("draft", "accepted")
+    return people, proposals
+
+
+@pytest.mark.parametrize("action, state, allowed",
+                         [(action, state, allowed) for action, draft, showcased in INCUBATOR_TABLE
+                          for state, allowed in (("draft", draft), ("showcased", showcased))])
+def test_incubator_permission_table(incubator_world, action, state, allowed):
+    """One row of the table: every kind of person at once (the world is costly to build)."""
+    people, proposals = incubator_world
+    assert {kind: can(people[kind], action, proposals[state]) for kind in KINDS} == {
+        kind: kind in allowed for kind in KINDS}
+
+
+def test_everyone_edits_only_their_own_mentor_profile_and_only_mentors_have_one(incubator_world):
+    people, _ = incubator_world
+    mentors = {"assigned_mentor", "former_mentor", "other_mentor"}
+    assert {kind: can(people[kind], "mentors.edit_profile", people[kind]) for kind in KINDS} == {
+        kind: kind in mentors for kind in KINDS}
+    for kind in KINDS:  # nobody edits another mentor's profile, not even an admin
+        assert not can(people[kind], "mentors.edit_profile", people["other_mentor" if kind != "other_mentor"
+                                                                       else "assigned_mentor"])

@@ -36,11 +36,15 @@ def test_member_admin_and_mentor_journey(make_web, app):
               token_from=f"{url}/review")
     team_page = lead.get(url).get_data(as_text=True)
     assert "Well planned" in team_page and "Solid team" not in team_page
+    reviewed = dana.get("/incubator/queue").get_data(as_text=True).split("<h2>Reviewed</h2>")[1]
+    assert "Nursing English course" in reviewed and "accept" in reviewed
     assert "Solid team" in admin.get(url).get_data(as_text=True)
 
     admin.post(f"{url}/transition", {"to": "accepted", "message": "Welcome to the incubator"}, token_from=url)
     assert proposal.status == "accepted"
-    assert "Nursing English course" in make_web().get("/incubator").get_data(as_text=True)  # public showcase
+    showcase = make_web().get("/incubator").get_data(as_text=True)
+    assert "Nursing English course" in showcase and "Lead" in showcase  # public, with its team
+    assert "Dana" not in showcase  # she has not agreed to be named there
     assert "Welcome to the incubator" in lead.get("/notifications").get_data(as_text=True)
 
 

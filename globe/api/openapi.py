@@ -1,0 +1,325 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of every /api/v1 operation.
+
+Kept by hand beside the routes (a plain Flask API has nothing to generate it from); tests/api/test_openapi.py
+fails when a route is missing here or differs, and tests/api/test_api_fuzz.py drives schemathesis with it."""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+
+from flask import Response, request
+
+from ..models.communities import POLICIES, ROLES, VISIBILITIES
+from ..models.incubator import RECOMMENDATIONS, STATES
+from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
+from ..search import FACETS
+from ..services.mentoring import MAX_CAPACITY
+from . import bp
+from .openapi_schemas import (BOOL, FILE, HEADERS, ID, INT, METADATA, PARAMETERS, PROBLEMS, PROPOSAL_TEXT, RESPONSES,
+                              SCHEMAS, SECURITY_SCHEMES, STR, UPLOAD_METADATA, array, enum, nullable, obj, ref)
+
+ANONYMOUS_OK = [{}, {"bearer": []}]   # a token is optional: without one you are an anonymous visitor
+TOKEN_REQUIRED = [{"bearer": []}]
+PAGING = ("page", "per_page")
+
+
+def _param(name: str) -> dict:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _query(name: str, schema: dict, description: str | None = None) -> dict:
+    param = {"name": name, "in": "query", "schema": schema}
+    if schema.get("type") == "array":
+        param.update(style="form", explode=True)
+    if description:
+        param["description"] = description
+    return param
+
+
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _ok(schema: dict, description: str = "OK", **headers) -> dict:
+    return {"description": description, "content": _json(schema), **({"headers": headers} if headers else {})}
+
+
+def _page_of(item: str) -> dict:
+    envelope = obj({"items": array(ref(item)), "total": INT, "page": INT, "per_page": INT},
+                   required=("items", "total", "page", "per_page"))
+    return {"200": {"description": "One page of the list.", "headers": {"Link": {"$ref": "#/components/headers/Link"}},
+                    "content": _json(envelope)}}
+
+
+def op(op_id: str, summary: str, tag: str, responses: dict, *, errors=(), params=(), body: dict | None = None,
+       body_required: bool = True, security=ANONYMOUS_OK, description: str | None = None) -> dict:
+    """One operation. Besides the `errors` listed, any may answer 401 (a bad token) and 422 (a NUL character in
+    any field, even an unknown one)."""
+    problems = {str(code): {"$ref": f"#/components/responses/{PROBLEMS[code]}"} for code in sorted({401, 422, *errors})}
+    operation = {"operationId": op_id, "summary": summary, "tags": [tag], "security": security,
+                 "parameters": [_param(p) if isinstance(p, str) else p for p in params],
+                 "responses": {**responses, **problems}}
+    if body is not None:
+        operation["requestBody"] = {"required": body_required, "content": body}
+    if description:
+        operation["description"] = description
+    return operation
+
+
+def _json_body(properties: dict, required=()) -> dict:
+    return _json(obj(properties, required=required))
+
+
+RESOURCE_FILTERS = [
+    _query("level", array(enum(CEFR_LEVELS))), _query("skill", array(enum(SKILLS))),
+    _query("age_group", array(enum(AGE_GROUPS))), _query("type", array(enum(RESOURCE_TYPES))),
+    _query("tag", array(STR)), _query("license", array(enum(LICENSES))), _query("language", array(STR)),
+    _query("sort", {**enum(("newest", "title", "downloads")), "default": "newest"}),
+]
+SEARCH_FILTERS = [_query(name, array(STR)) for name in FACETS]
+COMMUNITY_SETTINGS = {"name": {**STR, "maxLength": 120}, "domain": {**STR, "maxLength": 300},
+                      "description": {**STR, "maxLength": 20000}, "policy": enum(POLICIES),
+                      "visibility": enum(VISIBILITIES), "default_license": enum(LICENSES),
+                      "members_can_edit_wiki": BOOL}
+RESOURCE_CREATED = {"201": _ok(ref("Resource"), "Created.", Location={"schema": STR})}
+DUPLICATE = {"409": {"description": "The same file is already shared in this community.",
+                     "content": {"application/problem+json": {"schema": ref("Duplicate")}}}}
+
+
+def _accounts() -> dict:
+    return {
+        "/tokens": {"post": op(
+            "issueToken", "Issue a personal access token from email and password", "accounts",
+            {"201": _ok(ref("Token"), "Created.")}, errors=(429,), security=[{}],
+            body=_json_body({"email": STR, "password": STR, "name": {**STR, "description": "A label for the token."},
+                             "expires_in_days": nullable({**INT, "description": "Default: the site's setting; "
+                                                                                "null: never."})},
+                            required=("email", "password")),
+            description="Rate-limited like the login form: failed attempts count per address and per email.")},
+        "/me": {"get": op("getMe", "The caller, with their communities and roles", "accounts",
+                          {"200": _ok(ref("Me"))}, security=TOKEN_REQUIRED)},
+    }
+
+
+def _communities() -> dict:
+    member = ("slug", "user_id")
+    return {
+        "/communities": {
+            "get": op("listCommunities", "Communities visible to the caller", "communities", _page_of("Community"),
+                      params=PAGING),
+            "post": op("createCommunity", "Create a community (site admins)", "communities",
+                       {"201": _ok(ref("Community"), "Created.")}, errors=(403,), security=TOKEN_REQUIRED,
+                       body=_json_body({"slug": {**STR, "pattern": "^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"},
+                                        **COMMUNITY_SETTINGS}, required=("slug", "name", "domain")))},
+        "/communities/{slug}": {"get": op("getCommunity", "One community", "communities",
+                                          {"200": _ok(ref("Community"))}, errors=(404,), params=("slug",))},
+        "/communities/{slug}/join": {"post": op(
+            "joinCommunity", "Join an open community, or ask to join one that reviews requests", "communities",
+            {"201": _ok(ref("Membership"), "Joined."),
+             "202": _ok(ref("Membership"), "Request waiting for a facilitator.")},
+            errors=(403, 404, 409), params=("slug",), security=TOKEN_REQUIRED,
+            body=_json_body({"message": {**STR, "description": "For the facilitators, when they review requests."}}),
+            body_required=False)},
+        "/communities/{slug}/members": {"get": op(
+            "listMembers", "Members and their roles", "communities", _page_of("Membership"),
+            errors=(403, 404), params=("slug", *PAGING))},
+        "/communities/{slug}/members/{user_id}": {
+            "put": op("updateMember", "Set a member's role, or approve a request (facilitators)", "communities",
+                      {"200": _ok(ref("Membership"))}, errors=(403, 404, 409), params=member,
+                      security=TOKEN_REQUIRED,
+                      body=_json_body({"role": enum(ROLES), "status": {**enum(("active",)),
+                                                                       "description": "Approves a pending request."}})),
+            "delete": op("removeMember", "Leave (your own id) or remove a member (facilitators)", "communities",
+                         {"204": {"description": "Removed."}}, errors=(403, 404, 409), params=member,
+                         security=TOKEN_REQUIRED)},
+    }
+
+
+def _wiki() -> dict:
+    page = ("slug", "page_slug")
+    edit = _json_body({
+        "body": {**STR, "description": "The page's Markdown."},
+        "base_revision": nullable({**INT, "minimum": 0,
+                                   "description": "The revision your edit started from; 0 for a new page."}),
+        "title": {**STR, "description": "Defaults to the address with spaces."}, "summary": STR,
+        "tags": {"anyOf": [array(STR), STR]}}, required=("body",))
+    return {
+        "/communities/{slug}/wiki": {"get": op("listWikiPages", "A community's wiki pages", "wiki",
+                                               _page_of("WikiPageSummary"), errors=(403, 404),
+                                               params=("slug", *PAGING))},
+        "/communities/{slug}/wiki/{page_slug}": {
+            "get": op("getWikiPage", "One wiki page: Markdown, HTML, links and backlinks", "wiki",
+                      {"200": _ok(ref("WikiPage"))}, errors=(403, 404), params=page),
+            "put": op("saveWikiPage", "Create or edit a page", "wiki",
+                      {"200": _ok(ref("WikiPageSaved"), "Saved."), "201": _ok(ref("WikiPageSaved"), "Created."),
+                       "409": {"description": "Your change overlaps one saved since base_revision: resolve the "
+                                              "markers and save again with base_revision = current_revision.",
+                               "content": {"application/problem+json": {"schema": ref("EditConflict")}}}},
+                      errors=(403, 404), params=page, body=edit, security=TOKEN_REQUIRED,
+                      description="Changes that do not overlap a concurrent edit are merged (`merged: true`).")},
+        "/communities/{slug}/wiki/{page_slug}/revisions": {"get": op(
+            "listWikiRevisions", "A page's history, newest first", "wiki", _page_of("Revision"),
+            errors=(403, 404), params=(*page, *PAGING))},
+        "/knowledge-base": {"get": op("listKnowledgeBase", "Pages accepted into the Globe knowledge base", "wiki",
+                                      _page_of("WikiPageSummary"), params=PAGING)},
+    }
+
+
+def _resources() -> dict:
+    upload = {"multipart/form-data": {"schema": obj({"file": FILE, **UPLOAD_METADATA}, required=("file", "title")),
+                                      "encoding": {"file": {"contentType": "application/octet-stream"}}},
+              "application/json": {"schema": obj({"url": {**STR, "format": "uri", "description": "http(s) only."},
+                                                  **METADATA}, required=("url", "title"))}}
+    one = ("resource_id",)
+    return {
+        "/communities/{slug}/resources": {
+            "get": op("listCommunityResources", "A community's resources, filtered", "resources",
+                      _page_of("Resource"), errors=(403, 404), params=("slug", *PAGING, *RESOURCE_FILTERS)),
+            "post": op("createResource", "Share a file (multipart) or a link (JSON)", "resources",
+                       {**RESOURCE_CREATED, **DUPLICATE}, errors=(400, 403, 404, 413, 415), params=("slug",),
+                       body=upload, security=TOKEN_REQUIRED)},
+        "/resources": {"get": op("listResources", "Resources from every community the caller may see", "resources",
+                                 _page_of("Resource"),
+                                 params=(*PAGING, *RESOURCE_FILTERS, _query("community", array(STR))))},
+        "/resources/{resource_id}": {
+            "get": op("getResource", "One resource with its versions", "resources", {"200": _ok(ref("Resource"))},
+                      errors=(404,), params=one),
+            "patch": op("updateResource", "Edit metadata (owner or facilitator)", "resources",
+                        {"200": _ok(ref("Resource"))}, errors=(403, 404), params=one, security=TOKEN_REQUIRED,
+                        body=_json_body({**METADATA, "url": {**STR, "description": "Link resources only."}})),
+            "delete": op("deleteResource", "Delete a resource (owner or facilitator)", "resources",
+                         {"204": {"description": "Deleted."}}, errors=(403, 404), params=one, security=TOKEN_REQUIRED)},
+        "/resources/{resource_id}/versions": {"post": op(
+            "addResourceVersion", "Upload a new version of a file resource", "resources",
+            {"201": _ok(ref("Resource"), "Created."), **DUPLICATE}, errors=(400, 403, 404, 413, 415), params=one,
+            security=TOKEN_REQUIRED,
+            body={"multipart/form-data": {"schema": obj({"file": FILE}, required=("file",))}})},
+        "/resources/{resource_id}/download": {"get": op(
+            "downloadResource", "The file of the latest version (or ?version=n)", "resources",
+            {"200": {"description": "The file, with its own content type.",
+                     "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+             "206": {"description": "The requested byte range."}, "304": {"description": "Not modified."}},
+            errors=(404, 416), params=(*one, _query("version", ID)))},
+    }
+
+
+def _search() -> dict:
+    return {"/search": {"get": op(
+        "search", "Search resources, wiki pages, knowledge-base pages and projects", "search",
+        {"200": _ok(ref("SearchResults"))},
+        params=(_query("q", STR, "Words, \"phrases\", -excluded, OR, prefix*, and filters such as level:B1."),
+                *SEARCH_FILTERS, _query("sort", {**enum(("relevance", "newest")), "default": "relevance"}),
+                *PAGING))}}
+
+
+def _incubator() -> dict:
+    one = ("proposal_id",)
+    proposal = {"200": _ok(ref("Proposal"))}
+    return {
+        "/proposals": {
+            "get": op("listProposals", "Proposals visible to the caller", "incubator", _page_of("Proposal"),
+                      params=(*PAGING, _query("status", enum(STATES)))),
+            "post": op("createProposal", "Propose a project (a draft)", "incubator",
+                       {"201": _ok(ref("Proposal"), "Created.")}, errors=(403, 409), security=TOKEN_REQUIRED,
+                       body=_json_body({**PROPOSAL_TEXT, "community": nullable(STR), "team": array(ID)},
+                                       required=("title",)))},
+        "/proposals/{proposal_id}": {
+            "get": op("getProposal", "One proposal", "incubator", proposal, errors=(404,), params=one),
+            "patch": op("updateProposal", "Edit a draft (or one sent back for revision)", "incubator", proposal,
+                        errors=(403, 404, 409), params=one, security=TOKEN_REQUIRED,
+                        body=_json_body({**PROPOSAL_TEXT,
+                                         "community": nullable({**STR, "description": "null clears it."})}))},
+        "/proposals/{proposal_id}/transitions": {"post": op(
+            "transitionProposal", "Move a proposal through its lifecycle", "incubator", proposal,
+            errors=(403, 404, 409), params=one, security=TOKEN_REQUIRED,
+            body=_json_body({"to": enum(STATES), "message": STR,
+                             "override_reason": {**STR, "description": "Admins deciding without a review."}},
+                            required=("to",)))},
+        "/proposals/{proposal_id}/mentor-suggestions": {"get": op(
+            "suggestMentors", "Mentors ranked for this proposal (admins)", "incubator",
+            {"200": _ok(array(ref("MentorSuggestion")))}, errors=(403, 404), params=one, security=TOKEN_REQUIRED)},
+        "/proposals/{proposal_id}/assignments": {"post": op(
+            "assignMentor", "Assign a mentor (admins)", "incubator", {"201": _ok(ref("Assignment"), "Created.")},
+            errors=(403, 404, 409), params=one, security=TOKEN_REQUIRED,
+            body=_json_body({"mentor_id": ID, "override_capacity_reason": STR}, required=("mentor_id",)))},
+        "/assignments/{assignment_id}": {"put": op(
+            "answerAssignment", "The mentor accepts or declines an assignment", "incubator",
+            {"200": _ok(obj({"id": INT, "status": STR}, required=("id", "status")))},
+            errors=(403, 404, 409), params=("assignment_id",), security=TOKEN_REQUIRED,
+            body=_json_body({"status": enum(("accepted", "declined")), "reason": STR}, required=("status",)))},
+        "/proposals/{proposal_id}/reviews": {"post": op(
+            "reviewProposal", "An assigned mentor's review", "incubator", {"201": _ok(ref("Review"), "Created.")},
+            errors=(403, 404, 409), params=one, security=TOKEN_REQUIRED,
+            body=_json_body({"recommendation": enum(RECOMMENDATIONS), "comments": STR,
+                             "private_note": {**STR, "description": "Only admins read it."}},
+                            required=("recommendation", "comments")))},
+        "/mentors": {"get": op("listMentors", "Mentor profiles: expertise, capacity, load", "incubator",
+                               _page_of("Mentor"), params=PAGING)},
+        **_mentor_profile(),
+    }
+
+
+def _mentor_profile() -> dict:
+    """The caller's own mentor settings and declared conflicts of interest (mentors only)."""
+    mine = {"200": _ok(ref("MentorProfile"))}
+    return {
+        "/mentors/me": {
+            "get": op("getMyMentorProfile", "Your mentor settings and declared conflicts", "incubator", mine,
+                      errors=(403,), security=TOKEN_REQUIRED),
+            "put": op("updateMyMentorProfile", "Change your capacity and availability (fields left out keep "
+                      "their value)", "incubator", mine, errors=(403,), security=TOKEN_REQUIRED,
+                      body=_json_body({"capacity": {**INT, "minimum": 1, "maximum": MAX_CAPACITY},
+                                       "available": BOOL, "show_in_showcase": BOOL}))},
+        "/mentors/me/conflicts": {"post": op(
+            "declareConflict", "Declare a conflict of interest with one person or one proposal", "incubator",
+            {"201": _ok(ref("DeclaredConflict"), "Created.")}, errors=(403, 409), security=TOKEN_REQUIRED,
+            body=_json_body({"reason": {**STR, "maxLength": 300}, "person_email": {**STR, "format": "email"},
+                             "proposal_id": ID}, required=("reason",)),
+            description="Give either person_email or proposal_id. An assignment you hold there ends now.")},
+        "/mentors/me/conflicts/{conflict_id}": {"delete": op(
+            "removeConflict", "Withdraw a declared conflict of interest", "incubator",
+            {"204": {"description": "Removed."}}, errors=(403, 404), params=("conflict_id",),
+            security=TOKEN_REQUIRED)},
+    }
+
+
+def _self() -> dict:
+    return {"/openapi.json": {"get": op("getOpenApi", "This document", "meta",
+                                        {"200": _ok({"type": "object"}), "304": {"description": "Not modified."}},
+                                        security=[{}])}}
+
+
+@cache
+def document() -> dict:
+    """The whole OpenAPI 3.1 document (the same for every caller and request)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Globe API", "version": "1",
+                 "description": "Communities of practice for teachers: communities, wiki pages, resources, search "
+                                "and the incubator. Errors are RFC 9457 `application/problem+json`; lists are "
+                                "paged with `page`/`per_page` and a `Link` header. See docs/api.md."},
+        "servers": [{"url": "/api/v1"}],
+        "security": ANONYMOUS_OK,
+        "tags": [{"name": name}
+                 for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "meta")],
+        "paths": {**_accounts(), **_communities(), **_wiki(), **_resources(), **_search(), **_incubator(), **_self()},
+        "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
+                       "securitySchemes": SECURITY_SCHEMES},
+    }
+
+
+@cache
+def _serialized() -> tuple[bytes, str]:
+    body = json.dumps(document(), separators=(",", ":")).encode()
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+@bp.route("/openapi.json")
+def openapi_json():
+    body, etag = _serialized()
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)

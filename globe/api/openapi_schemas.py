@@ -1,0 +1,216 @@
+"""Building blocks of the OpenAPI document: small schema helpers and the reusable components.
+
+Enumerations come from the models, so the document lists exactly the values the services accept."""
+from __future__ import annotations
+
+from ..models.communities import POLICIES, ROLES, STATUSES, VISIBILITIES
+from ..models.incubator import ASSIGNMENT_STATES, RECOMMENDATIONS, STATES
+from ..models.resources import AGE_GROUPS, CEFR_LEVELS, EXTRACTION_STATUSES, LICENSES, RESOURCE_TYPES, SKILLS
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC."}
+URL = {"type": "string", "format": "uri"}
+ID = {"type": "integer", "minimum": 1}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def enum(values) -> dict:
+    return {"type": "string", "enum": list(values)}
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def obj(properties: dict, *, required=(), description: str | None = None) -> dict:
+    """An object; `required` names the properties every response (or request) has."""
+    schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def closed(properties: dict, **kwargs) -> dict:
+    """A response object whose properties are all always present."""
+    return obj(properties, required=tuple(properties), **kwargs)
+
+
+def text_list(choices=None) -> dict:
+    """A list of values, given as a JSON array or as one comma-separated string."""
+    item = enum(choices) if choices else STR
+    return {"anyOf": [array(item), STR], "description": "A list, or one comma-separated string."}
+
+
+PROBLEM = closed({
+    "type": STR, "title": STR, "status": {"type": "integer", "minimum": 400, "maximum": 599}, "detail": STR,
+}, description="An RFC 9457 problem.")
+PROBLEM["properties"]["errors"] = {"type": "object", "additionalProperties": array(STR),
+                                   "description": "Invalid fields: field name (`_` for the whole request) -> messages."}
+
+COMMUNITY = obj({
+    "slug": STR, "name": STR, "domain": STR, "policy": enum(POLICIES), "visibility": enum(VISIBILITIES),
+    "member_count": INT, "archived": BOOL, "url": URL,
+    "my_role": nullable({"type": "string", "enum": [*ROLES, "pending", "invited", "declined"]}),
+    "description": {**STR, "description": "Only for callers who may see the CoP's content."},
+    "default_license": {**enum(LICENSES), "description": "Only for callers who may see the CoP's content."},
+}, required=("slug", "name", "domain", "policy", "visibility", "member_count", "my_role", "archived", "url"))
+
+WIKI_PAGE_SUMMARY = closed({"slug": STR, "title": STR, "community": STR, "updated": TIME, "revision": INT,
+                            "tags": array(STR), "url": STR})
+LINK = closed({"community": STR, "slug": STR, "title": nullable(STR)})
+WIKI_PAGE = {"allOf": [ref("WikiPageSummary"), closed({
+    "body": {**STR, "description": "Markdown source."}, "html": {**STR, "description": "Rendered, sanitized."},
+    "links": array(ref("PageLink")), "backlinks": array(ref("PageLink")), "deleted": BOOL,
+    "in_knowledge_base": BOOL})]}
+
+VERSION = closed({
+    "version": INT, "filename": STR, "size": INT, "content_type": STR, "sha256": STR, "created": TIME,
+    "extraction": closed({"status": enum(EXTRACTION_STATUSES), "error": nullable(STR)}),
+})
+RESOURCE = closed({
+    "id": INT, "community": STR, "title": STR, "description": STR, "alt_text": STR, "tags": array(STR),
+    "levels": array(enum(CEFR_LEVELS)), "skills": array(enum(SKILLS)), "age_groups": array(enum(AGE_GROUPS)),
+    "resource_type": nullable(enum(RESOURCE_TYPES)), "language": STR, "license": enum(LICENSES),
+    "url": nullable({**URL, "description": "The address of a link resource; null for files."}),
+    "owner": nullable(closed({"id": INT, "name": STR})), "created": TIME, "updated": TIME, "downloads": INT,
+    "versions": array(ref("ResourceVersion")), "download_url": nullable(URL), "html_url": URL,
+})
+METADATA = {
+    "title": {**STR, "maxLength": 200}, "description": {**STR, "maxLength": 20000, "description": "Markdown."},
+    "alt_text": {**STR, "maxLength": 300, "description": "Required for images."},
+    "tags": text_list(), "levels": text_list(CEFR_LEVELS), "skills": text_list(SKILLS),
+    "age_groups": text_list(AGE_GROUPS), "resource_type": enum(RESOURCE_TYPES),
+    "language": {**STR, "description": "A language code such as en, ar, pt-br."},
+    "license": {**enum(LICENSES), "description": "Defaults to the community's licence."},
+}
+UPLOAD_METADATA = {**{name: schema for name, schema in METADATA.items() if "anyOf" not in schema},
+                   "tags": {**STR, "description": "Comma-separated."},
+                   **{name: array(enum(choices)) for name, choices in
+                      (("levels", CEFR_LEVELS), ("skills", SKILLS), ("age_groups", AGE_GROUPS))}}
+FILE = {"type": "string", "contentMediaType": "application/octet-stream"}
+
+SEARCH_RESULTS = closed({
+    "total": INT, "page": INT, "per_page": INT,
+    "results": array(closed({
+        "kind": {**STR, "description": "resource, wiki, knowledge_base or project."}, "id": INT, "title": STR,
+        "community": nullable(STR), "url": URL, "snippet": {**STR, "description": "HTML with <mark> highlights."},
+        "updated": nullable(TIME)})),
+    "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": INT},
+               "description": "facet name -> value -> number of matches."},
+    "suggestion": nullable({**STR, "description": "Did you mean ...?"}), "notices": array(STR),
+})
+
+REVIEW = obj({"mentor_id": INT, "recommendation": enum(RECOMMENDATIONS), "comments": STR, "updated": TIME,
+              "private_note": {**STR, "description": "Admins only."}},
+             required=("mentor_id", "recommendation", "comments", "updated"))
+PROPOSAL_TEXT = {"title": {**STR, "maxLength": 200}, "summary": {**STR, "maxLength": 500},
+                 "description": {**STR, "description": "Markdown."}, "problem": STR, "audience": STR,
+                 "milestones": STR, "needs": {"anyOf": [array(STR), STR], "description": "Expertise tags."}}
+PROPOSAL = obj({
+    "id": INT, "title": STR, "summary": STR, "status": enum(STATES), "community": nullable(STR),
+    "needs": array(STR), "created": TIME, "updated": TIME,
+    "team": array(closed({"user_id": INT, "name": STR, "status": STR})),
+    "description": STR, "problem": STR, "audience": STR, "milestones": STR,
+    "mentors": array(closed({"assignment_id": INT, "mentor_id": INT, "name": STR, "status": enum(ASSIGNMENT_STATES)})),
+    "reviews": array(ref("Review")),
+}, required=("id", "title", "summary", "status", "community", "needs", "created", "updated", "team"),
+    description="Team, mentors and admins also see description, problem, audience, milestones, mentors, reviews.")
+
+SCHEMAS = {
+    "Problem": PROBLEM,
+    "EditConflict": {"allOf": [ref("Problem"), closed({
+        "conflict": closed({"merged_text_with_markers": STR, "current_revision": INT})})]},
+    "Duplicate": {"allOf": [ref("Problem"), closed({"existing": closed({"id": INT, "url": STR})})]},
+    "Token": closed({"token": {**STR, "description": "Send as `Authorization: Bearer <token>`; shown once."},
+                     "expires": nullable(TIME), "id": INT}),
+    "Me": closed({"id": INT, "email": STR, "display_name": STR, "roles": array(STR),
+                  "communities": array(closed({"slug": STR, "name": STR, "role": enum(ROLES),
+                                               "status": enum(STATUSES)}))}),
+    "Community": COMMUNITY,
+    "Membership": closed({"user_id": INT, "display_name": STR, "role": enum(ROLES), "status": enum(STATUSES),
+                          "since": TIME}),
+    "WikiPageSummary": WIKI_PAGE_SUMMARY,
+    "PageLink": LINK,
+    "WikiPage": WIKI_PAGE,
+    "WikiPageSaved": {"allOf": [ref("WikiPage"), closed({
+        "merged": {**BOOL, "description": "True when a concurrent change was merged in."}})]},
+    "Revision": closed({"revision": INT, "kind": STR, "title": STR, "summary": STR, "author": nullable(STR),
+                        "author_id": nullable(INT), "created": TIME, "size": INT}),
+    "Resource": RESOURCE,
+    "ResourceVersion": VERSION,
+    "SearchResults": SEARCH_RESULTS,
+    "Proposal": PROPOSAL,
+    "Review": REVIEW,
+    "MentorSuggestion": closed({
+        "user_id": INT, "name": STR, "score": {"type": "number"}, "reasons": array(STR), "conflicts": array(STR),
+        "load": INT, "capacity": INT, "over_capacity": BOOL,
+        "assignable": {**BOOL, "description": "False for conflicted mentors."}}),
+    "Assignment": closed({"id": INT, "proposal_id": INT, "mentor_id": INT, "status": enum(ASSIGNMENT_STATES)}),
+    "DeclaredConflict": closed({"id": INT, "user_id": nullable(INT), "proposal_id": nullable(INT), "reason": STR}),
+    "MentorProfile": closed({"user_id": INT, "name": STR, "expertise": array(STR), "capacity": INT,
+                             "available": BOOL, "show_in_showcase": BOOL, "load": INT,
+                             "conflicts": array(ref("DeclaredConflict"))}),
+    "Mentor": closed({"user_id": INT, "name": STR, "expertise": array(STR), "capacity": INT, "load": INT,
+                      "available": BOOL}),
+}
+
+
+def _problem_response(description: str, schema: str = "Problem", headers: dict | None = None) -> dict:
+    response = {"description": description,
+                "content": {"application/problem+json": {"schema": ref(schema)}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+RESPONSES = {
+    "BadRequest": _problem_response("Malformed request."),
+    "Unauthorized": _problem_response(
+        "No token where one is required, or the token sent is invalid, expired or revoked.",
+        headers={"WWW-Authenticate": {"schema": STR, "description": 'Bearer realm="globe"'}}),
+    "Forbidden": _problem_response("The caller may not do this."),
+    "NotFound": _problem_response("Not found, or not visible to the caller."),
+    "Conflict": _problem_response("The request conflicts with the current state."),
+    "TooLarge": _problem_response("The upload is larger than the limit; nothing was stored."),
+    "UnsupportedType": _problem_response("The file's content is not an accepted type."),
+    "RangeNotSatisfiable": _problem_response("The requested byte range is outside the file."),
+    "Invalid": _problem_response("Invalid field values; `errors` maps each field to its messages."),
+    "RateLimited": _problem_response("Too many attempts; wait and retry."),
+}
+PROBLEMS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+            413: "TooLarge", 415: "UnsupportedType", 416: "RangeNotSatisfiable", 422: "Invalid", 429: "RateLimited"}
+
+HEADERS = {"Link": {"schema": STR, "description": 'RFC 8288 links to the next and previous pages: '
+                                                  '`<url>; rel="next", <url>; rel="prev"` (absent on a single page).'}}
+
+PARAMETERS = {
+    "slug": {"name": "slug", "in": "path", "required": True, "description": "The community's address.",
+             "schema": {**STR, "pattern": "^[A-Za-z0-9-]+$"}},
+    "page_slug": {"name": "page_slug", "in": "path", "required": True,
+                  "description": "The wiki page's address (its slugified title).", "schema": STR},
+    "resource_id": {"name": "resource_id", "in": "path", "required": True, "schema": ID},
+    "proposal_id": {"name": "proposal_id", "in": "path", "required": True, "schema": ID},
+    "user_id": {"name": "user_id", "in": "path", "required": True, "schema": ID},
+    "assignment_id": {"name": "assignment_id", "in": "path", "required": True, "schema": ID},
+    "conflict_id": {"name": "conflict_id", "in": "path", "required": True, "schema": ID},
+    "page": {"name": "page", "in": "query", "description": "Page number, from 1.", "schema": {**ID, "default": 1}},
+    "per_page": {"name": "per_page", "in": "query",
+                 "description": "Items per page (capped at the site's maximum, 100 by default).",
+                 "schema": {**ID, "default": 20}},
+}
+
+SECURITY_SCHEMES = {"bearer": {
+    "type": "http", "scheme": "bearer",
+    "description": "A personal access token from your profile page or `POST /tokens`. Without one you act as "
+                   "an anonymous visitor."}}

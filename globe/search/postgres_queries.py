@@ -1,0 +1,184 @@
+"""Translating a parsed query (query_syntax's tree) into a tsquery and SQL conditions.
+
+Each word, phrase and prefix is first analyzed by PostgreSQL itself (one round trip for all of
+them), so that stemming and stop words are exactly those of the index. Leaves that analyze to
+nothing (stop words only) are dropped as the Whoosh backend drops them: they constrain nothing.
+The analyzed leaves come back as PostgreSQL's own tsquery text (quoted, escaped lexemes), and are
+joined with & | ! into one tsquery per text subtree, passed as a bound parameter.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Union
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from globe.search import query_syntax as qs
+from globe.search.base import fold, normalize_facet_value
+
+TITLE_WEIGHT = "A"
+
+
+@dataclass(frozen=True)
+class TextLeaf:
+    """An analyzed word, phrase or prefix: tsquery text such as `'speak' <-> 'lesson'`."""
+    tsquery: str
+    in_title_only: bool = False
+
+
+@dataclass(frozen=True)
+class FacetLeaf:
+    key: str                    # "level=b1"
+
+
+Plan = Union[TextLeaf, FacetLeaf, qs.Not, qs.And, qs.Or]
+
+
+def quote_operand(value: str) -> str:
+    """A to_tsquery operand that is always taken as text, whatever characters it holds."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class Planner:
+    """Analyzes every text leaf of a tree in one round trip, then builds plans from the results."""
+
+    def __init__(self, connection: Connection, config: str):
+        self.connection = connection
+        self.config = config
+        self._analyzed: dict[tuple[str, str], str] = {}
+
+    def plan(self, node: qs.Node | None) -> Plan | None:
+        self._analyze(list(_leaf_operands(node)))
+        return self._plan(node)
+
+    def lexemes(self, word: qs.Word) -> list[str]:
+        """The index terms of one word (for spelling suggestions)."""
+        self._analyze([_operand(word)])
+        return [part.strip().strip("'").replace("''", "'")
+                for part in self._analyzed[_operand(word)].split("<->") if part.strip()]
+
+    def _analyze(self, operands: list[tuple[str, str]]) -> None:
+        missing = [op for op in dict.fromkeys(operands) if op not in self._analyzed]
+        if not missing:
+            return
+        rows = self.connection.execute(text(
+            "SELECT to_tsquery(CASE WHEN o.simple THEN 'simple'::regconfig ELSE CAST(:config AS regconfig) END,"
+            " o.operand)::text FROM unnest(CAST(:operands AS text[]), CAST(:simple AS boolean[])) "
+            "WITH ORDINALITY AS o(operand, simple, n) ORDER BY o.n"),
+            {"config": self.config, "operands": [operand for _, operand in missing],
+             "simple": [kind == "simple" for kind, _ in missing]}).scalars().all()
+        self._analyzed.update(zip(missing, rows, strict=True))
+
+    def _plan(self, node: qs.Node | None) -> Plan | None:
+        if isinstance(node, qs.Not):
+            inner = self._plan(node.node)
+            return qs.Not(inner) if inner is not None else None
+        if isinstance(node, (qs.And, qs.Or)):
+            children = tuple(c for c in map(self._plan, node.nodes) if c is not None)
+            if not children:
+                return None
+            return children[0] if len(children) == 1 else type(node)(children)
+        if isinstance(node, qs.FacetValue):
+            value = normalize_facet_value(node.value)
+            return FacetLeaf(f"{node.facet}={value}") if value else None
+        if isinstance(node, (qs.Word, qs.Phrase, qs.Prefix)):
+            analyzed = self._analyzed[_operand(node)]
+            return TextLeaf(analyzed, node.field == "title") if analyzed else None
+        return None
+
+
+def _operand(node: qs.Word | qs.Phrase | qs.Prefix) -> tuple[str, str]:
+    """(configuration, to_tsquery input) of one leaf: folded like the indexed text."""
+    weight = TITLE_WEIGHT if node.field == "title" else ""
+    if isinstance(node, qs.Prefix):
+        # Prefixes are not stemmed ("activit*" must not become "activ*"), as in the Whoosh backend.
+        return "simple", f"{quote_operand(fold(node.text))}:*{weight}"
+    return "stemmed", quote_operand(fold(node.text)) + (f":{weight}" if weight else "")
+
+
+def _leaf_operands(node: qs.Node | None) -> Iterator[tuple[str, str]]:
+    if isinstance(node, (qs.Word, qs.Phrase, qs.Prefix)):
+        yield _operand(node)
+    elif isinstance(node, qs.Not):
+        yield from _leaf_operands(node.node)
+    elif isinstance(node, (qs.And, qs.Or)):
+        for child in node.nodes:
+            yield from _leaf_operands(child)
+
+
+# -- plans to SQL ---------------------------------------------------------------------------------
+
+@dataclass
+class Params:
+    """Bound parameters of one statement, named p0, p1, ..."""
+    values: dict[str, object] = field(default_factory=dict)
+
+    def add(self, value: object, cast: str) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"CAST(:{name} AS {cast})"
+
+
+def is_text(plan: Plan) -> bool:
+    """Whether the whole subtree is words, so it becomes one tsquery."""
+    if isinstance(plan, TextLeaf):
+        return True
+    if isinstance(plan, qs.Not):
+        return is_text(plan.node)
+    if isinstance(plan, (qs.And, qs.Or)):
+        return all(map(is_text, plan.nodes))
+    return False
+
+
+def tsquery_text(plan: Plan) -> str:
+    """The tsquery of a text-only subtree."""
+    if isinstance(plan, TextLeaf):
+        return f"( {plan.tsquery} )"
+    if isinstance(plan, qs.Not):
+        return f"!{tsquery_text(plan.node)}"
+    joiner = " & " if isinstance(plan, qs.And) else " | "
+    return "( " + joiner.join(map(tsquery_text, plan.nodes)) + " )"
+
+
+def condition(plan: Plan, params: Params) -> str:
+    """A SQL condition on table alias `d` that holds for the documents matching `plan`."""
+    if is_text(plan):
+        return f"d.tsv @@ {params.add(tsquery_text(plan), 'tsquery')}"
+    if isinstance(plan, FacetLeaf):
+        return f"d.facets @> {params.add([plan.key], 'text[]')}"
+    if isinstance(plan, qs.Not):
+        return f"NOT ({condition(plan.node, params)})"
+    words = [child for child in plan.nodes if is_text(child)]
+    others = [child for child in plan.nodes if not is_text(child)]
+    if isinstance(plan, qs.And):
+        merged = [qs.And(tuple(words)) if len(words) > 1 else words[0]] if words else []
+        return "(" + " AND ".join(condition(child, params) for child in (*merged, *others)) + ")"
+    merged = [qs.Or(tuple(words)) if len(words) > 1 else words[0]] if words else []
+    return "(" + " OR ".join(condition(child, params) for child in (*merged, *others)) + ")"
+
+
+def positive_leaves(plan: Plan | None) -> Iterator[TextLeaf]:
+    """Text leaves a match contains (not under a negation)."""
+    if isinstance(plan, TextLeaf):
+        yield plan
+    elif isinstance(plan, (qs.And, qs.Or)):
+        for child in plan.nodes:
+            yield from positive_leaves(child)
+
+
+def rank_tsquery(plan: Plan | None) -> str | None:
+    """What orders matches by relevance: the query itself when it is all words, else its words."""
+    if plan is not None and is_text(plan):
+        return tsquery_text(plan)
+    return _any_of(list(positive_leaves(plan)))
+
+
+def highlight_tsquery(plan: Plan | None) -> str | None:
+    """Words worth marking in a body snippet (a title: word is not looked for in the body)."""
+    return _any_of([leaf for leaf in positive_leaves(plan) if not leaf.in_title_only])
+
+
+def _any_of(leaves: Sequence[TextLeaf]) -> str | None:
+    return " | ".join(tsquery_text(leaf) for leaf in dict.fromkeys(leaves)) or None

@@ -1,0 +1,206 @@
+"""The PostgreSQL search backend's own objects: extensions, text search configuration, tables, rows.
+
+Everything lives in one schema (default `globe_search`) that the backend creates idempotently on
+first use, as Whoosh creates its index folder. It is not an Alembic migration on purpose: it is a
+derived index, rebuilt from the database at will (`flask globe reindex` builds a new table and
+swaps it in), it exists only when GLOBE_SEARCH_BACKEND=postgres, and it may live in another
+database (GLOBE_SEARCH_DATABASE_URL). Its own schema also keeps Alembic's autogenerate from ever
+proposing to drop it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from globe.search.base import SearchDocument, fold
+
+# Bump when the table layout or the text analysis change: stats() then reports needs_rebuild.
+SCHEMA_VERSION = 1
+LIVE_TABLE = "documents"
+WORDS_TABLE = "words"
+CONFIG = "globe_english"
+_SAFE_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
+
+
+@dataclass(frozen=True)
+class Features:
+    """What this PostgreSQL server offers: RUM orders matches by rank inside the index."""
+    rum: bool
+    unaccent: bool
+    fuzzy: bool                 # fuzzystrmatch, for spelling suggestions
+
+
+def check_identifier(name: str) -> str:
+    """Schema and table names are put into SQL text, so only plain lower-case names are accepted."""
+    if not _SAFE_IDENTIFIER.match(name):
+        raise ValueError(f"Not a plain lower-case SQL name: {name!r}")
+    return name
+
+
+def install(connection: Connection, schema: str) -> Features:
+    """Create the extensions, the schema, the text search configuration and the live tables."""
+    # Two processes starting at once would race on CREATE ... IF NOT EXISTS: take turns.
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('globe-search-install'))"))
+    features = Features(rum=_extension(connection, "rum"), unaccent=_extension(connection, "unaccent"),
+                        fuzzy=_extension(connection, "fuzzystrmatch"))
+    connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    if not connection.scalar(text("SELECT 1 FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace "
+                                  "WHERE n.nspname = :schema AND c.cfgname = :config"),
+                             {"schema": schema, "config": CONFIG}):
+        _create_config(connection, schema, features)
+        _create_tsvector_function(connection, schema)
+    if not table_exists(connection, schema, LIVE_TABLE):
+        create_tables(connection, schema, LIVE_TABLE, WORDS_TABLE)
+        create_indexes(connection, schema, LIVE_TABLE, WORDS_TABLE, features)
+    return features
+
+
+def _extension(connection: Connection, name: str) -> bool:
+    """Whether the extension is there, creating it if this role may (RUM needs a superuser once)."""
+    if connection.scalar(text("SELECT 1 FROM pg_extension WHERE extname = :name"), {"name": name}):
+        return True
+    if not connection.scalar(text("SELECT 1 FROM pg_available_extensions WHERE name = :name"), {"name": name}):
+        return False
+    savepoint = connection.begin_nested()
+    try:
+        connection.execute(text(f"CREATE EXTENSION IF NOT EXISTS {name}"))
+    except DBAPIError:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def _create_config(connection: Connection, schema: str, features: Features) -> None:
+    """English stemming (like the Whoosh backend), with accents removed first when unaccent exists.
+
+    Indexed and queried text is already folded in Python (base.fold); unaccent lets ts_headline
+    find "Éxito" in the original text for "exito".
+    """
+    connection.execute(text(f'CREATE TEXT SEARCH CONFIGURATION "{schema}".{CONFIG} (COPY = pg_catalog.english)'))
+    if features.unaccent:
+        connection.execute(text(
+            f'ALTER TEXT SEARCH CONFIGURATION "{schema}".{CONFIG} ALTER MAPPING FOR hword, hword_part, word, '
+            f"asciiword, asciihword, hword_asciipart WITH unaccent, english_stem"))
+
+
+def _create_tsvector_function(connection: Connection, schema: str) -> None:
+    """A document's weighted tsvector; a body too varied for one tsvector (1 MB) is indexed in part.
+
+    A million characters of distinct tokens (say, a spreadsheet of codes) exceed PostgreSQL's
+    limit; halving the body until it fits keeps the document findable instead of failing the batch.
+    """
+    config = f"'\"{schema}\".{CONFIG}'::regconfig"
+    connection.execute(text(f"""
+        CREATE FUNCTION "{schema}".document_tsvector(title text, tags text, body text) RETURNS tsvector
+        LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+            LOOP
+                BEGIN
+                    RETURN setweight(to_tsvector({config}, title), 'A')
+                        || setweight(to_tsvector({config}, tags), 'B')
+                        || setweight(to_tsvector({config}, body), 'C');
+                EXCEPTION WHEN program_limit_exceeded THEN
+                    body := left(body, length(body) / 2);
+                END;
+            END LOOP;
+        END $$"""))
+
+
+def table_exists(connection: Connection, schema: str, table: str) -> bool:
+    return bool(connection.scalar(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f'"{schema}".{table}'}))
+
+
+def create_tables(connection: Connection, schema: str, table: str, words: str) -> None:
+    connection.execute(text(f"""
+        CREATE TABLE "{schema}".{table} (
+            doc_id text PRIMARY KEY,
+            object_id bigint NOT NULL,
+            title text NOT NULL,
+            body text NOT NULL,
+            url text NOT NULL,
+            summary text NOT NULL,
+            community_name text,
+            updated timestamptz NOT NULL,
+            created timestamptz NOT NULL,
+            version text NOT NULL,
+            principals text[] NOT NULL,
+            facets text[] NOT NULL,          -- "facet=value", in each facet's order
+            tsv tsvector NOT NULL            -- title A, tags B, body C
+        )"""))
+    connection.execute(text(f"COMMENT ON TABLE \"{schema}\".{table} IS 'globe-search {SCHEMA_VERSION}'"))
+    # Words (stems and, from titles and tags, spellings) for "did you mean"; never pruned, since a
+    # suggestion is only offered after checking that a visible document holds it.
+    connection.execute(text(f'CREATE TABLE "{schema}".{words} (word text COLLATE "C" PRIMARY KEY)'))
+
+
+def create_indexes(connection: Connection, schema: str, table: str, words: str, features: Features) -> None:
+    """After bulk filling, for speed; names carry the table's, so a rebuilt table's never collide."""
+    if features.rum:
+        connection.execute(text(f'CREATE INDEX {table}_tsv ON "{schema}".{table} USING rum (tsv rum_tsvector_ops)'))
+    else:
+        connection.execute(text(f'CREATE INDEX {table}_tsv ON "{schema}".{table} USING gin (tsv)'))
+    connection.execute(text(f'CREATE INDEX {table}_principals ON "{schema}".{table} USING gin (principals)'))
+    connection.execute(text(f'CREATE INDEX {table}_facets ON "{schema}".{table} USING gin (facets)'))
+    connection.execute(text(f'CREATE INDEX {table}_updated ON "{schema}".{table} (updated DESC, doc_id)'))
+
+
+def layout_version(connection: Connection, schema: str) -> int:
+    comment = connection.scalar(text("SELECT obj_description(to_regclass(:name), 'pg_class')"),
+                                {"name": f'"{schema}".{LIVE_TABLE}'}) or ""
+    return int(comment.rsplit(" ", 1)[-1]) if comment.startswith("globe-search ") else 0
+
+
+def upsert_sql(schema: str, table: str) -> str:
+    """The statement that writes one document (run with executemany)."""
+    tsv = (f'"{schema}".document_tsvector(coalesce(:folded_title, :title), :folded_tags, '
+           f"coalesce(:folded_body, :body))")
+    columns = ("doc_id, object_id, title, body, url, summary, community_name, updated, created, version, "
+               "principals, facets")
+    values = ", ".join(f":{c}" for c in columns.split(", "))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*columns.split(", ")[1:], "tsv"))
+    return (f'INSERT INTO "{schema}".{table} ({columns}, tsv) VALUES ({values}, {tsv}) '
+            f"ON CONFLICT (doc_id) DO UPDATE SET {updates}")
+
+
+def words_sql(schema: str, table: str, words: str) -> str:
+    """The statement that records the words of the documents :doc_ids (once per batch).
+
+    Index terms (stems) come from the stored tsvectors; words of titles and tags are also kept as
+    spelled, as the Whoosh backend's spelling field does.
+    """
+    tags = "array_to_string(ARRAY(SELECT substr(f, 5) FROM unnest(d.facets) f WHERE f LIKE 'tag=%'), ' ')"
+    return (f'INSERT INTO "{schema}".{words} (word) '
+            f"SELECT DISTINCT w FROM \"{schema}\".{table} d, unnest(tsvector_to_array(d.tsv) || "
+            f"tsvector_to_array(to_tsvector('simple', d.title || ' ' || {tags}))) AS w "
+            f"WHERE d.doc_id = ANY(:doc_ids) AND length(w) < 64 ON CONFLICT DO NOTHING")
+
+
+def row(doc: SearchDocument) -> dict[str, Any]:
+    """Bound parameters for upsert_sql(); folded copies are sent only where folding changes the text."""
+    facets = doc.facet_values()
+    tags = " ".join(doc.tags)
+    return {
+        "doc_id": doc.doc_id, "object_id": doc.object_id, "title": doc.title, "body": _clean(doc.body),
+        "url": doc.url, "summary": doc.summary, "community_name": doc.community_name,
+        "updated": doc.updated, "created": doc.created, "version": doc.version,
+        "principals": [p.replace(",", " ").strip() for p in doc.principals],
+        "facets": [f"{name}={value}" for name, values in facets.items() for value in values],
+        "folded_title": fold_text(doc.title), "folded_tags": fold(tags) if tags else "",
+        "folded_body": fold_text(doc.body),
+    }
+
+
+def fold_text(value: str) -> str | None:
+    """base.fold without its cache (bodies are large), or None when PostgreSQL's lower-casing suffices."""
+    return None if value.isascii() else _clean(fold.__wrapped__(value))
+
+
+def _clean(value: str) -> str:
+    # PostgreSQL text cannot hold NUL characters.
+    return value.replace("\x00", " ") if "\x00" in value else value

@@ -1,0 +1,104 @@
+"""One example of every main page type, and the content behind them, for the page-by-page checks
+(accessibility, weight, layout)."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from werkzeug.datastructures import FileStorage
+
+from documents import pdf_bytes
+from factories import make_community, make_page, make_user
+from globe.services import accounts, incubator, resources, wiki_pages
+
+from browsing import unique
+
+WIKI_TEXT = """Short games that teach letters and sounds.
+
+## Warm-up
+Clap the syllables, then try [[Rhyme time]] in pairs.
+
+## Main game
+1. Show a picture card.
+2. Pupils say the **first sound**.
+3. The fastest pair keeps the card.
+"""
+
+
+@dataclass(frozen=True)
+class Sample:
+    admin_email: str
+    community: str
+    wiki_page: str
+    resource_id: int
+    proposal_id: int
+
+
+# Page type -> (address, whether it is seen logged in as the admin, who facilitates the CoP).
+# Logged in, pages show their most controls (page tools, mentor suggestions), so there is most to check.
+MAIN_PAGES = {
+    "home": ("/", True),
+    "community": ("/c/{community}", True),
+    "wiki page": ("/c/{community}/wiki/{wiki_page}", True),
+    "wiki edit": ("/c/{community}/wiki/{wiki_page}/edit", True),
+    "resource list": ("/c/{community}/resources", True),
+    "resource page": ("/resources/{resource_id}", True),
+    "upload form": ("/c/{community}/resources/new", True),
+    "search results": ("/search?q=volcano", True),
+    "incubator board": ("/incubator/board", True),
+    "proposal": ("/incubator/{proposal_id}", True),
+    "profile": ("/profile", True),
+    "login": ("/login", False),
+}
+
+
+# More pages for the accessibility and layout checks.
+OTHER_PAGES = {
+    "register": ("/register", False),
+    "about": ("/about", False),
+    "members": ("/c/{community}/members", True),
+    "wiki history": ("/c/{community}/wiki/{wiki_page}/history", True),
+    "wiki diff": ("/c/{community}/wiki/{wiki_page}/diff?from=1&to=2&view=side", True),
+    "new wiki page": ("/c/{community}/wiki/-/new", True),
+    "recent changes": ("/recent-changes", True),
+    "all resources": ("/resources", True),
+    "resource edit": ("/resources/{resource_id}/edit", True),
+    "knowledge base": ("/knowledge-base", True),
+    "incubator": ("/incubator", True),
+    "new proposal": ("/incubator/new", True),
+    "notifications": ("/notifications", True),
+    "my boards": ("/boards", True),
+    "admin people": ("/admin/people", True),
+}
+ALL_PAGES = MAIN_PAGES | OTHER_PAGES
+
+
+def main_page(kind: str, sample: Sample) -> tuple[str, bool]:
+    address, logged_in = ALL_PAGES[kind]
+    return address.format(**vars(sample)), logged_in
+
+
+def build_sample() -> Sample:
+    """Call inside an app context."""
+    admin = make_user("Ada Admin", email=f"{unique('ada')}@example.org", admin=True)
+    make_user("Mo Mentor", mentor=True, expertise="reading, phonics")
+    community = make_community(unique("reading"), name="Reading circle", domain="Early reading",
+                               description="Teachers of early reading sharing games and books.", facilitator=admin)
+    page = make_page(community, "Phonics games", WIKI_TEXT, author=admin, tags=["phonics"])
+    wiki_pages.save_page(admin, community, page_slug=page.slug, body=WIKI_TEXT + "4. Swap roles.\n", base_revision=1,
+                         summary="Swap roles at the end")
+    pdf = FileStorage(io.BytesIO(pdf_bytes(["Volcano reading pack: magma and lava for young readers"])), "volcano.pdf")
+    resource = resources.add_resource(admin, community, upload=pdf, title="Volcano reading pack",
+                                      description="Read, then **label** the volcano.", tags="volcano, science",
+                                      levels=["a2"], skills=["reading"], age_groups=["young-learners"],
+                                      resource_type="worksheet", language="en", license="cc-by")
+    lead = make_user("Lia Lead")
+    proposal = incubator.create_proposal(lead, title="Reading buddies", summary="Older pupils read with younger ones.",
+                                         description="A term-long **buddy** scheme.", needs="reading")
+    incubator.transition(lead, proposal, "submitted")
+    return Sample(admin.email, community.slug, page.slug, resource.id, proposal.id)
+
+
+def community_facilitated_by(email: str, name: str) -> str:
+    """A new community with this user as its facilitator; its slug. Call inside an app context."""
+    return make_community(unique("cop"), name=name, facilitator=accounts.find_user_by_email(email)).slug
