@@ -52,6 +52,17 @@ PEOPLE = [
     ("newcomer@globe.example", "Yusuf Demir", "Newly qualified teacher in Izmir."),
 ]
 
+# More mentors, so suggestions have something to rank and exclude:
+# (email, name, expertise, capacity, taking assignments, named in the showcase)
+MENTOR_POOL = [
+    ("mentor.marketing@globe.example", "Grace Mensah", "marketing, business strategy", 3, True, True),
+    ("mentor.assessment@globe.example", "Ravi Iyer", "assessment, course design", 2, True, False),
+    ("mentor.online@globe.example", "Hana Kim", "online courses, course design, learning technology", 3, True, True),
+    ("mentor.paused@globe.example", "Pedro Alves", "publishing, course design", 3, False, False),
+    ("mentor.busy@globe.example", "Olga Petrova", "syllabus design, publishing", 1, True, False),
+    ("mentor.conflicted@globe.example", "Kwame Boateng", "publishing, editing, marketing", 3, True, False),
+]
+
 # (email, slug, role)
 MEMBERSHIPS = [
     ("facilitator@globe.example", slug, "facilitator") for slug, *_ in COMMUNITIES
@@ -80,6 +91,7 @@ def load_demo() -> dict:
     _wiki_pages(people["editor@globe.example"], people["admin@globe.example"])
     _resources(people["teacher@globe.example"])
     _proposals(people)
+    _mentor_pool(people)
     return {"password": DEMO_PASSWORD, "accounts": [
         ("admin@globe.example", "site admin"),
         ("mentor.design@globe.example", "mentor: course design, business strategy"),
@@ -88,6 +100,7 @@ def load_demo() -> dict:
         ("editor@globe.example", "editor in three communities"),
         ("teacher@globe.example", "member of four communities"),
         ("newcomer@globe.example", "new teacher with a pending request"),
+        ("mentor.*@globe.example", f"{len(MENTOR_POOL)} more mentors: paused, at capacity, conflicted, ..."),
     ]}
 
 
@@ -235,3 +248,24 @@ def _proposals(people) -> None:
                                comments="Clear audience and a realistic plan. Pilot one unit first.")
         if state == "accepted":
             incubator.transition(admin, proposal, "accepted", message="Welcome to the incubator!")
+
+
+def _mentor_pool(people) -> None:
+    """Mentors in every situation the suggestions explain: a good match, paused, full, conflicted.
+    "Graded readers" stays submitted without mentors, for the board's auto-assign."""
+    from .extensions import db
+    from .models import MentorConflict, Proposal
+    from .services import mentoring
+    admin, lead = people["admin@globe.example"], people["teacher@globe.example"]
+    for email, name, expertise, capacity, available, named in MENTOR_POOL:
+        mentor = _person(email, name, f"Mentor: {expertise}.")
+        accounts.set_site_roles(SYSTEM, mentor, is_admin=False, is_mentor=True, is_curator=False,
+                                expertise=expertise)
+        mentoring.update_profile(mentor, capacity=capacity, available=available, show_in_showcase=named)
+    busy = accounts.find_user_by_email("mentor.busy@globe.example")
+    nurses = db.session.scalar(db.select(Proposal).where(Proposal.title.startswith("English for nurses")))
+    if nurses is not None and all(a.mentor_id != busy.id for a in nurses.assignments):
+        mentoring.answer(busy, mentoring.assign(admin, nurses, busy.id), accept=True)
+    conflicted = accounts.find_user_by_email("mentor.conflicted@globe.example")
+    if db.session.scalar(db.select(MentorConflict.id).where(MentorConflict.mentor_id == conflicted.id)) is None:
+        mentoring.declare_conflict(conflicted, reason="We co-wrote a coursebook.", person_email=lead.email)
