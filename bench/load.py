@@ -23,11 +23,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict, *, workers: int, port: int) -> subprocess.Popen:
-    """gunicorn serving wsgi:app from the checkout, waiting until /healthz answers."""
+def start_gunicorn(env: dict, *, workers: int, port: int, own_group: bool = False) -> subprocess.Popen:
+    """gunicorn serving wsgi:app from the checkout, waiting until /healthz answers; `own_group` puts
+    the master and its workers in a process group of their own (to kill them all with os.killpg)."""
     command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
                "--log-level", "warning", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, start_new_session=own_group)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
