@@ -112,6 +112,11 @@ def invited_to_team(actor, proposal) -> bool:
         member.user_id == actor.id and member.status == "invited" for member in proposal.team))
 
 
+def asked_mentor(actor, assignment) -> bool:
+    """The mentor an assignment was offered to."""
+    return bool(actor.is_authenticated and assignment is not None and assignment.mentor_id == actor.id)
+
+
 def assigned_mentor(actor, proposal) -> bool:
     """A mentor asked (or agreed) to mentor this proposal."""
     return bool(actor.is_authenticated and proposal is not None and any(
@@ -169,6 +174,7 @@ RULES: dict[str, Rule] = {
     "proposals.act_as_team": any_of(site_admin, on_team),
     "proposals.discuss": any_of(site_admin, on_team, assigned_mentor),
     "reviews.read_private_notes": site_admin,
+    "assignments.answer": asked_mentor,
     "mentors.edit_profile": own_mentor_profile,
 }
 

@@ -136,8 +136,7 @@ def assign(actor, proposal: Proposal, mentor_id: int, *, override_capacity_reaso
 
 def answer(actor, assignment: Assignment, *, accept: bool, reason: str = "") -> Assignment:
     """The mentor accepts, or declines with a reason (which frees the slot and tells the admins)."""
-    if assignment.mentor_id != actor.id:
-        raise PermissionDenied("Only the mentor asked can answer.")
+    require(actor, "assignments.answer", assignment)
     if assignment.status != "invited":
         raise Conflict("This assignment has already been answered.")
     check = Checker()

@@ -186,3 +186,10 @@ def test_everyone_edits_only_their_own_mentor_profile_and_only_mentors_have_one(
     for kind in KINDS:  # nobody edits another mentor's profile, not even an admin
         assert not can(people[kind], "mentors.edit_profile", people["other_mentor" if kind != "other_mentor"
                                                                        else "assigned_mentor"])
+
+
+def test_only_the_mentor_asked_answers_an_assignment(incubator_world):
+    people, proposals = incubator_world
+    assignment = next(a for a in proposals["showcased"].assignments if a.mentor_id == people["assigned_mentor"].id)
+    assert {kind: can(people[kind], "assignments.answer", assignment) for kind in KINDS} == {
+        kind: kind == "assigned_mentor" for kind in KINDS}
