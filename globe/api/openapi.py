@@ -82,7 +82,14 @@ COMMUNITY_SETTINGS = {"name": {**STR, "maxLength": 120}, "domain": {**STR, "maxL
                       "description": {**STR, "maxLength": 20000}, "policy": enum(POLICIES),
                       "visibility": enum(VISIBILITIES), "default_license": enum(LICENSES),
                       "members_can_edit_wiki": BOOL}
-RESOURCE_CREATED = {"201": _ok(ref("Resource"), "Created.", Location={"schema": STR})}
+REPLAYED = {"description": "`true` when an earlier request with the same Idempotency-Key created this resource.",
+            "schema": enum(("true",))}
+RESOURCE_CREATED = {"201": _ok(ref("Resource"), "Created (or, for a retried Idempotency-Key, created before).",
+                               Location={"schema": STR}, **{"Idempotent-Replayed": REPLAYED})}
+CREATE_CONFLICT = {"409": {
+    "description": "The same file is already shared in this community (`existing` points at it), or a request "
+                   "with the same Idempotency-Key is still outstanding (retry it).",
+    "content": {"application/problem+json": {"schema": {"anyOf": [ref("Duplicate"), ref("Problem")]}}}}}
 DUPLICATE = {"409": {"description": "The same file is already shared in this community.",
                      "content": {"application/problem+json": {"schema": ref("Duplicate")}}}}
 
@@ -177,8 +184,8 @@ def _resources() -> dict:
             "get": op("listCommunityResources", "A community's resources, filtered", "resources",
                       _page_of("Resource"), errors=(403, 404), params=("slug", *PAGING, *RESOURCE_FILTERS)),
             "post": op("createResource", "Share a file (multipart) or a link (JSON)", "resources",
-                       {**RESOURCE_CREATED, **DUPLICATE}, errors=(400, 403, 404, 413, 415), params=("slug",),
-                       body=upload, security=TOKEN_REQUIRED)},
+                       {**RESOURCE_CREATED, **CREATE_CONFLICT}, errors=(400, 403, 404, 413, 415),
+                       params=("slug", "idempotency_key"), body=upload, security=TOKEN_REQUIRED)},
         "/resources": {"get": op("listResources", "Resources from every community the caller may see", "resources",
                                  _page_of("Resource"),
                                  params=(*PAGING, *RESOURCE_FILTERS, _query("community", array(STR))))},

@@ -101,13 +101,18 @@ UPLOAD_METADATA = {**{name: schema for name, schema in METADATA.items() if "anyO
 FILE = {"type": "string", "contentMediaType": "application/octet-stream"}
 
 SEARCH_RESULTS = closed({
-    "total": INT, "page": INT, "per_page": INT,
+    "total": INT,
+    "total_exact": {"type": "boolean", "description": "false: `total` is an estimate (a very common word on "
+                    "the PostgreSQL search backend); it is never below the matches counted."},
+    "page": INT, "per_page": INT,
     "results": array(closed({
         "kind": {**STR, "description": "resource, wiki, knowledge_base or project."}, "id": INT, "title": STR,
         "community": nullable(STR), "url": URL, "snippet": {**STR, "description": "HTML with <mark> highlights."},
         "updated": nullable(TIME)})),
     "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": INT},
                "description": "facet name -> value -> number of matches."},
+    "facets_exact": {"type": "boolean", "description": "false: the facet counts are estimated from a sample "
+                     "of the matches."},
     "suggestion": nullable({**STR, "description": "Did you mean ...?"}), "notices": array(STR),
 })
 
@@ -208,6 +213,14 @@ PARAMETERS = {
     "per_page": {"name": "per_page", "in": "query",
                  "description": "Items per page (capped at the site's maximum, 100 by default).",
                  "schema": {**ID, "default": 20}},
+    "idempotency_key": {
+        "name": "Idempotency-Key", "in": "header", "required": False,
+        "description": "Makes the request safe to retry (draft-ietf-httpapi-idempotency-key-header): a new random "
+                       "value (a UUID) per request, 1 to 255 printable ASCII characters, bare or as a quoted "
+                       "Structured Field string. A retry with the same key within 24 hours returns the resource the "
+                       "first request created (201, `Idempotent-Replayed: true`) and stores nothing; the same key "
+                       "with a different request is a 422. Keys are the caller's own.",
+        "schema": {**STR, "minLength": 1, "maxLength": 257, "pattern": "^[ -~]+$"}},
 }
 
 SECURITY_SCHEMES = {"bearer": {

@@ -1,7 +1,9 @@
 """API: resources of a CoP (list with filters, upload or link), one resource, versions and downloads."""
+import re
+
 from flask import jsonify, request, url_for
 
-from ..services import communities, resources
+from ..services import communities, idempotency, resources
 from ..services.resources import DuplicateResource
 from ..views.resources import send_version
 from . import actor, bp, iso, json_body, page_args, paginated
@@ -10,6 +12,7 @@ LIST_FILTERS = ("level", "skill", "age_group", "type", "tag", "license", "langua
 TEXT_FIELDS = ("title", "description", "alt_text", "resource_type", "language", "license")
 LIST_FIELDS = ("tags", "levels", "skills", "age_groups")
 METADATA_FIELDS = TEXT_FIELDS + LIST_FIELDS
+SF_STRING = re.compile(r'"((?:[ !#-\[\]-~]|\\["\\])*)"')  # RFC 8941 sf-string
 
 
 def resource_json(resource) -> dict:
@@ -63,17 +66,40 @@ def _metadata(source) -> dict:
 
 @bp.route("/communities/<slug>/resources", methods=["POST"])
 def create_resource(slug: str):
+    """A retry with the same Idempotency-Key answers as the first request did (201, the resource as it is
+    now), marked `Idempotent-Replayed: true`, and stores nothing."""
     community = communities.get_community(slug)
+    key = _idempotency_key()
     try:
         if request.mimetype == "application/json":
             data = json_body(text=("url", *TEXT_FIELDS), lists=LIST_FIELDS)
-            resource = resources.add_resource(actor(), community, url=str(data.get("url") or ""), **_metadata(data))
+            resource, replayed = resources.add_resource_once(actor(), community, key, url=str(data.get("url") or ""),
+                                                             **_metadata(data))
         else:
-            resource = resources.add_resource(actor(), community, upload=request.files.get("file"),
-                                              **_metadata(request.form))
+            resource, replayed = resources.add_resource_once(actor(), community, key, upload=request.files.get("file"),
+                                                             **_metadata(request.form))
     except DuplicateResource as err:
         return _duplicate(err)
-    return jsonify(resource_json(resource)), 201, {"Location": url_for("api.get_resource", resource_id=resource.id)}
+    headers = {"Location": url_for("api.get_resource", resource_id=resource.id)}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return jsonify(resource_json(resource)), 201, headers
+
+
+def _idempotency_key() -> str | None:
+    """The Idempotency-Key header's value: a Structured Field string as the draft defines it ("quoted"),
+    or the bare text most clients send. Several headers arrive joined by commas, so a quoted value
+    must be exactly one string."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if key.startswith('"'):
+        quoted = SF_STRING.fullmatch(key)
+        if quoted is None:
+            raise idempotency.InvalidKey('Send one Idempotency-Key, bare or as one quoted string such as '
+                                         '"8e03978e-40d5-43e8-bc93-6894a57f9324".')
+        key = re.sub(r"\\(.)", r"\1", quoted.group(1))
+    return idempotency.check_key(key)
 
 
 def _duplicate(err: DuplicateResource):

@@ -18,8 +18,8 @@ def search_everything():
     found = search.search(actor(), text=request.args.get("q", "")[:10_000], filters=filters, sort=sort, page=page,
                           per_page=per_page)
     return jsonify({
-        "total": found.total, "page": found.page, "per_page": found.per_page,
+        "total": found.total, "total_exact": found.total_is_exact, "page": found.page, "per_page": found.per_page,
         "results": [{"kind": hit.kind, "id": hit.object_id, "title": hit.title, "community": hit.community_slug,
                      "url": request.host_url.rstrip("/") + hit.url, "snippet": hit.snippet_html or hit.summary,
                      "updated": iso(hit.updated)} for hit in found.hits],
-        "facets": found.facets, "suggestion": found.suggestion, "notices": found.notices})
+        "facets": found.facets, "facets_exact": found.facets_are_exact, "suggestion": found.suggestion, "notices": found.notices})

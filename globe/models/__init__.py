@@ -1,6 +1,7 @@
 """Database models, one module per feature; importing this package registers them all."""
 from .accounts import ApiToken, User
 from .communities import Community, Membership
+from .idempotency import IdempotencyKey
 from .incubator import (Assignment, MentorConflict, MentorProfile, Notification, Proposal, Review, TeamMember,
                         TimelineEvent)
 from .oai import OaiTombstone
@@ -10,5 +11,5 @@ from .wiki_pages import (KnowledgeBaseComment, KnowledgeBaseRequest, WikiAttachm
                          WikiRedirect, WikiRevision)
 
 __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notification", "Proposal", "Review",
-           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "Resource", "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership", "OaiTombstone",
+           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource", "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership", "OaiTombstone",
            "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect", "WikiRevision"]

@@ -90,6 +90,7 @@ class ResourceVersion(db.Model):
     extraction_status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     extraction_error: Mapped[str | None] = mapped_column(String(500))
     extraction_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # to retry after a crash
+    extraction_claimed_by: Mapped[str | None] = mapped_column(String(100))  # a holder, see globe/holders.py
     extracted_text: Mapped[str] = deferred(mapped_column(Text, default=""))
     excerpt: Mapped[str] = mapped_column(Text, default="")
     page_count: Mapped[int | None]

@@ -5,10 +5,11 @@ Plain Python only (no Flask, no SQLAlchemy), so the app, the CLI and the tests s
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 from globe.search.query_syntax import ParsedQuery, parse
@@ -38,6 +39,25 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return bare.translate(_LETTER_FOLDS)
+
+
+@cache
+def _other_forms() -> dict[str, str]:
+    """Word characters that fold to a different letter ("É" to "e", "ı" to "i"), by that letter."""
+    fold_uncached = fold.__wrapped__          # 65,536 single letters would flush fold's cache
+    forms: dict[str, list[str]] = defaultdict(list)
+    for code in range(0x10000):
+        char = chr(code)
+        if char.isalnum() or unicodedata.category(char).startswith("M"):
+            initial = fold_uncached(char)[:1]
+            if initial and initial != char:
+                forms[initial].append(char)
+    return {initial: "".join(chars) for initial, chars in forms.items()}
+
+
+def other_forms_of(letter: str) -> str:
+    """Every other character whose folded form starts with `letter` (for "É": "e"), for regexes."""
+    return _other_forms().get(letter, "")
 
 
 def normalize_facet_value(value: str) -> str:
@@ -128,6 +148,10 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None
     notices: list[str]
+    # A backend may stop counting a very common word's matches: `total` is then an estimate (at
+    # least the number counted), and facet counts are estimated from a sample of the matches.
+    total_is_exact: bool = True
+    facets_are_exact: bool = True
 
 
 @dataclass(frozen=True)

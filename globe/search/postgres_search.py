@@ -15,7 +15,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
 
 from globe.search import query_syntax as qs
-from globe.search.base import FACETS, PreparedQuery, SearchHit, SearchResults, fold
+from globe.search.base import (
+    FACETS,
+    PreparedQuery,
+    SearchHit,
+    SearchResults,
+    fold,
+    other_forms_of,
+)
 from globe.search.postgres_queries import (
     Params,
     Plan,
@@ -28,11 +35,16 @@ from globe.search.postgres_queries import (
 )
 
 FACET_VALUE_LIMIT = 50
+COUNT_LIMIT = 10_000            # matches counted one by one; past this, the total is estimated
+FACET_SAMPLE = 2_000            # matches whose facets are counted; past this, counts are scaled
 SUGGESTION_CANDIDATES = 8
-# The body is escaped before ts_headline sees it, so the only markup in a snippet is our <mark>.
-_ESCAPED_BODY = "replace(replace(replace(d.body, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 _HEADLINE_OPTIONS = "StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=25, ShortWord=2"
+# ts_headline parses and stems its whole input (about 1.5 ms per 3 KB), so it gets a window of the
+# body: from a little before the first word that starts like a query term, WINDOW_CHARS long.
+WINDOW_LEAD_CHARS = 200
+WINDOW_CHARS = 700
 _WHITESPACE = re.compile(r"\s+")
+_LEXEME = re.compile(r"'((?:[^']|'')+)'")
 
 
 @dataclass(frozen=True)
@@ -65,39 +77,62 @@ def answer(connection: Connection, tables: Tables, request: PreparedQuery) -> Se
     planner = Planner(connection, tables.config)
     plan = planner.plan(request.parsed.node)
     scope = Scope(request)
-    total = count(connection, tables, scope, plan)
+    total, total_is_exact = count_matches(connection, tables, scope, plan)
     hits = _page(connection, tables, scope, plan) if request.start < total else []
     suggestion = None
     if total == 0 and request.parsed.node is not None:
         suggestion = suggest(connection, tables, scope, planner, request.parsed.node)
+    facets, facets_are_exact = _facet_counts(connection, tables, scope, plan, total) if request.facets else ({}, True)
     return SearchResults(
-        total=total, page=request.page, per_page=request.per_page, hits=hits,
-        facets=_facet_counts(connection, tables, scope, plan) if request.facets else {},
-        suggestion=suggestion,
-        notices=list(dict.fromkeys((*request.parsed.notices, *request.notices))),
+        total=total, page=request.page, per_page=request.per_page, hits=hits, facets=facets,
+        suggestion=suggestion, notices=list(dict.fromkeys((*request.parsed.notices, *request.notices))),
+        total_is_exact=total_is_exact, facets_are_exact=facets_are_exact,
     )
 
 
-def count(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None, *,
-          filtered: bool = True) -> int:
+def count_matches(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None) -> tuple[int, bool]:
+    """(total, exact): matches are counted up to COUNT_LIMIT, as Elasticsearch's track_total_hits does;
+    beyond that the total is PostgreSQL's own estimate (EXPLAIN), never below what was counted."""
+    params = Params()
+    matches = f"SELECT 1 FROM {tables.documents} d WHERE {scope.where(plan, params)}"
+    counted = connection.scalar(text(f"SELECT count(*) FROM ({matches} LIMIT {COUNT_LIMIT + 1}) m"), params.values)
+    if counted <= COUNT_LIMIT:
+        return counted, True
+    plan_json = connection.scalar(text(f"EXPLAIN (FORMAT JSON) {matches}"), params.values)
+    return max(counted, round_estimate(plan_json[0]["Plan"]["Plan Rows"])), False
+
+
+def any_match(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None, *,
+              filtered: bool = True) -> bool:
     params = Params()
     where = scope.where(plan, params, filtered=filtered)
-    return connection.scalar(text(f"SELECT count(*) FROM {tables.documents} d WHERE {where}"), params.values)
+    return bool(connection.scalar(text(f"SELECT EXISTS (SELECT 1 FROM {tables.documents} d WHERE {where})"),
+                                  params.values))
 
 
-def _facet_counts(connection: Connection, tables: Tables, scope: Scope,
-                  plan: Plan | None) -> dict[str, dict[str, int]]:
+def round_estimate(number: float) -> int:
+    """Two significant digits: an estimate should not look more precise than it is."""
+    number = int(number)
+    scale = 10 ** max(len(str(number)) - 2, 0)
+    return round(number / scale) * scale
+
+
+def _facet_counts(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None,
+                  total: int) -> tuple[dict[str, dict[str, int]], bool]:
+    """Facet counts of the matches, exact up to FACET_SAMPLE matches; beyond that, counted on the
+    first FACET_SAMPLE and scaled to the total (as Elasticsearch's random_sampler aggregation)."""
     params = Params()
     rows = connection.execute(text(
-        f"SELECT f, count(*) FROM {tables.documents} d, unnest(d.facets) f "
-        f"WHERE {scope.where(plan, params)} GROUP BY f"), params.values)
+        f"SELECT f, count(*) FROM (SELECT d.facets FROM {tables.documents} d WHERE {scope.where(plan, params)} "
+        f"LIMIT {FACET_SAMPLE}) m, unnest(m.facets) f GROUP BY f"), params.values)
+    exact = total <= FACET_SAMPLE
     counts: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
     for key, number in rows:
         facet, _, value = key.partition("=")
         if facet in counts:
-            counts[facet][value] = number
+            counts[facet][value] = number if exact else max(round_estimate(number * total / FACET_SAMPLE), 1)
     return {facet: dict(sorted(c.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUE_LIMIT])
-            for facet, c in counts.items()}
+            for facet, c in counts.items()}, exact
 
 
 def _page(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None) -> list[SearchHit]:
@@ -129,12 +164,36 @@ def _page(connection: Connection, tables: Tables, scope: Scope, plan: Plan | Non
 
 
 def _snippets(connection: Connection, tables: Tables, doc_ids: list[str], marked: str) -> dict[str, str]:
+    """ts_headline over a window of each body, escaped first so the only markup is our <mark>."""
+    start = f"greatest(coalesce(nullif(regexp_instr(d.body, :pattern, 1, 1, 0, 'i'), 0), 1) - {WINDOW_LEAD_CHARS}, 1)"
+    # Whole words only: a word the window cuts at either end is left out.
+    window = ("CASE WHEN w.start > 1 THEN regexp_replace(w.text, '^\\S*\\s', '') ELSE w.text END")
+    window = (f"CASE WHEN w.start + {WINDOW_CHARS} <= length(d.body) "
+              f"THEN regexp_replace({window}, '\\s\\S*$', '') ELSE {window} END")
+    escaped = f"replace(replace(replace({window}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
     rows = connection.execute(text(
-        f"SELECT d.doc_id, ts_headline(CAST(:config AS regconfig), {_ESCAPED_BODY}, CAST(:marked AS tsquery), "
-        f"'{_HEADLINE_OPTIONS}') FROM {tables.documents} d WHERE d.doc_id = ANY(:ids)"),
-        {"config": tables.config, "marked": marked, "ids": doc_ids})
+        f"SELECT d.doc_id, ts_headline(CAST(:config AS regconfig), {escaped}, CAST(:marked AS tsquery), "
+        f"'{_HEADLINE_OPTIONS}') FROM {tables.documents} d, "
+        f"LATERAL (SELECT s.start, substr(d.body, s.start, {WINDOW_CHARS}) AS text FROM (SELECT {start} AS start) s) w "
+        f"WHERE d.doc_id = ANY(:ids)"),
+        {"config": tables.config, "marked": marked, "ids": doc_ids, "pattern": word_start_pattern(marked)})
     # ts_headline shows the text's start when nothing matched: no snippet then, as with Whoosh.
     return {doc_id: _WHITESPACE.sub(" ", snippet).strip() for doc_id, snippet in rows if "<mark>" in snippet}
+
+
+def word_start_pattern(tsquery: str) -> str:
+    """A regex (PostgreSQL's) for words starting like a lexeme of `tsquery`: "plan" finds "planning",
+    "exito" finds "Éxito" (each letter also matches the characters that fold to it).
+
+    The English stemmer turns a final y into i ("studi"), so such a lexeme is looked for without it.
+    """
+    stems = {lexeme.replace("''", "'") for lexeme in _LEXEME.findall(tsquery)}
+    stems = {stem[:-1] if stem.endswith("i") and len(stem) > 3 else stem for stem in stems}
+    return "\\m(" + "|".join(map(_letters_pattern, sorted(stems))) + ")"
+
+
+def _letters_pattern(stem: str) -> str:
+    return "".join(f"[{char}{other_forms_of(char)}]" if char.isalnum() else "\\" + char for char in stem)
 
 
 def _hit(row: Row, snippet: str) -> SearchHit:
@@ -166,14 +225,14 @@ def suggest(connection: Connection, tables: Tables, scope: Scope, planner: Plann
         return None
     replacements: dict[qs.Word, qs.Word] = {}
     for word in qs.plain_words(node):
-        if not count(connection, tables, scope, planner.plan(word), filtered=False):
+        if not any_match(connection, tables, scope, planner.plan(word), filtered=False):
             correction = _correction(connection, tables, scope, planner, word)
             if correction:
                 replacements[word] = correction
     if not replacements:
         return None
     corrected = qs.replace_words(node, replacements)
-    return qs.render(corrected) if count(connection, tables, scope, planner.plan(corrected)) else None
+    return qs.render(corrected) if any_match(connection, tables, scope, planner.plan(corrected)) else None
 
 
 def _correction(connection: Connection, tables: Tables, scope: Scope, planner: Planner,

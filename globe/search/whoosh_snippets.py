@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from collections import defaultdict
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import chain, takewhile
 
-from globe.search.base import fold
+from globe.search.base import other_forms_of
 from globe.search.whoosh_schema import analyze, word_char
 
 SNIPPET_CHARS = 240
@@ -28,20 +26,6 @@ def _term(word: str) -> str | None:
     return terms[0] if len(terms) == 1 else None
 
 
-@cache
-def _foreign_forms() -> dict[str, str]:
-    """Word characters that fold to a different first letter ("É" to "e", "ı" to "i"), by that letter."""
-    fold_uncached = fold.__wrapped__          # 65,536 single letters would flush fold's cache
-    forms: dict[str, list[str]] = defaultdict(list)
-    for code in range(0x10000):
-        char = chr(code)
-        if char.isalnum() or unicodedata.category(char).startswith("M"):
-            initial = fold_uncached(char)[:1]
-            if initial and initial != char:
-                forms[initial].append(char)
-    return {initial: "".join(chars) for initial, chars in forms.items()}
-
-
 @lru_cache(maxsize=512)
 def _words_starting_with(initials: frozenset[str]) -> re.Pattern[str]:
     """Whole words, split as the tokenizer splits them, whose first letter folds to one of `initials`.
@@ -49,7 +33,7 @@ def _words_starting_with(initials: frozenset[str]) -> re.Pattern[str]:
     Letting the regex engine skip every other word makes a snippet of a long text ~20x faster
     than looking at each word in Python.
     """
-    chars = "".join(initial + _foreign_forms().get(initial, "") for initial in sorted(initials))
+    chars = "".join(initial + other_forms_of(initial) for initial in sorted(initials))
     word = word_char()
     first = "[" + "".join(re.escape(char) for char in chars) + "]" if chars else "(?!)"
     # The first letter comes first so the engine only looks behind where such a letter stands.

@@ -1,7 +1,8 @@
 """Text extraction of uploaded files, after the upload's commit, so no request waits for a big PDF.
 
-Each version is claimed with a conditional UPDATE (pending -> running), so several processes never
-extract the same file; a claim older than the timeout (a crashed process) is given back."""
+Each version is claimed with a conditional UPDATE (pending -> running) that records the claiming
+process, so several processes never extract the same file. A claim of a process that has died on
+this machine is given back at once; any other claim when it is older than the timeout."""
 from __future__ import annotations
 
 import shutil
@@ -13,12 +14,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..backends import get_storage
 from ..db import transaction
 from ..extensions import db
 from ..extract import extract_text, is_extractable, preview_excerpt
+from ..holders import is_dead, this_process
 from ..models.base import utcnow
 from ..models.resources import ResourceVersion
 from .search import queue_for_indexing
@@ -50,7 +52,7 @@ def _claim(version_id: int) -> bool:
         claimed = db.session.execute(
             update(ResourceVersion).where(ResourceVersion.id == version_id,
                                           ResourceVersion.extraction_status == "pending")
-            .values(extraction_status="running", extraction_started_at=utcnow()))
+            .values(extraction_status="running", extraction_started_at=utcnow(), extraction_claimed_by=this_process()))
     return claimed.rowcount == 1
 
 
@@ -88,9 +90,13 @@ def local_copy(key: str) -> Iterator[Path]:
 
 
 def retry_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> list[int]:
-    """Give back claims of crashed processes and return every version still waiting for extraction."""
+    """Give back the claims of crashed processes (at once when the claimant is proven dead, else after
+    `older_than`) and return every version waiting for extraction."""
+    running = ResourceVersion.extraction_status == "running"
+    claimants = db.session.scalars(select(ResourceVersion.extraction_claimed_by).where(running).distinct())
+    dead = [claimant for claimant in claimants if is_dead(claimant)]
     with transaction():
-        db.session.execute(update(ResourceVersion).where(
-            ResourceVersion.extraction_status == "running",
-            ResourceVersion.extraction_started_at < utcnow() - older_than).values(extraction_status="pending"))
+        db.session.execute(update(ResourceVersion).where(running, or_(
+            ResourceVersion.extraction_started_at < utcnow() - older_than,
+            ResourceVersion.extraction_claimed_by.in_(dead))).values(extraction_status="pending"))
     return list(db.session.scalars(select(ResourceVersion.id).where(ResourceVersion.extraction_status == "pending")))

@@ -1,6 +1,8 @@
 """Lesson resources: sharing files or links with teaching metadata, versions, downloads, lists with filters."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ from ..models.base import utcnow
 from ..models.resources import (AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS, Resource, ResourceLabel,
                                 ResourceVersion)
 from ..permissions import can, require, visible_scope
+from . import idempotency
 from .extraction import schedule_extraction
 from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
@@ -126,12 +129,41 @@ def _apply(resource: Resource, clean: dict) -> None:
 
 def add_resource(actor, community: Community, *, upload=None, url: str | None = None, **metadata) -> Resource:
     """Share a file (stored by content, text extracted after the commit) or a link, with metadata."""
+    clean = _check_new(actor, community, upload, url, metadata)
+    with transaction() as tx:
+        return _new_resource(tx, actor, community, clean, upload=upload, url=url)
+
+
+def add_resource_once(actor, community: Community, idempotency_key: str | None, *, upload=None,
+                      url: str | None = None, **metadata) -> tuple[Resource, bool]:
+    """add_resource, safe to retry: a repeat with the same key returns the resource the first request
+    created (flag True) and stores nothing; the same key with a different request is refused."""
+    if idempotency_key is None:
+        return add_resource(actor, community, upload=upload, url=url, **metadata), False
+    clean = _check_new(actor, community, upload, url, metadata)
+    scope = idempotency.Scope(actor.id, "createResource", idempotency_key, _fingerprint(community, clean, upload, url))
+    return idempotency.once(scope, lambda tx: _new_resource(tx, actor, community, clean, upload=upload, url=url))
+
+
+def _check_new(actor, community: Community, upload, url: str | None, metadata: dict) -> dict:
     require(actor, "resources.add", community)
     if (upload is None) == (url is None):
         raise InvalidInput({"file": ["Choose a file, or give a link."]})
-    clean = check_metadata(community, metadata)
-    with transaction() as tx:
-        return _new_resource(tx, actor, community, clean, upload=upload, url=url)
+    return check_metadata(community, metadata)
+
+
+def _fingerprint(community: Community, clean: dict, upload, url: str | None) -> str:
+    """What makes two requests the same: the CoP, the checked metadata, and the file (content and
+    name) or the link."""
+    content = hashlib.sha256()
+    stream = getattr(upload, "stream", None)
+    if stream is not None:
+        for chunk in iter(lambda: stream.read(2**20), b""):
+            content.update(chunk)
+        stream.seek(0)
+    request = {"community": community.id, **clean, "url": url, "filename": getattr(upload, "filename", None),
+               "content": content.hexdigest()}
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
 
 
 def add_many(actor, community: Community, *, uploads: list, **metadata) -> list[Resource]:

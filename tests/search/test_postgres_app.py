@@ -7,7 +7,7 @@ from globe import create_app
 from globe.backends import get_search_backend
 from globe.extensions import db
 from globe.permissions import Anonymous
-from globe.search import PostgresBackend
+from globe.search import PostgresBackend, postgres_search
 from globe.services import search
 from testapp import app_config, start_empty
 
@@ -47,3 +47,17 @@ def test_postgres_search_needs_a_postgres_database(tmp_path):
     with pytest.raises(ValueError, match="GLOBE_SEARCH_BACKEND=postgres needs a PostgreSQL database"):
         create_app(app_config(tmp_path, SEARCH_BACKEND="postgres",
                               DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}"))
+
+
+def test_estimated_totals_and_facet_counts_are_shown_as_estimates(postgres_search_app, monkeypatch):
+    assert postgres_search_app.test_cli_runner().invoke(args=["globe", "demo"]).exit_code == 0
+    exact = postgres_search_app.test_client().get("/api/v1/search").get_json()
+    assert exact["total_exact"] is True and exact["facets_exact"] is True
+    monkeypatch.setattr(postgres_search, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(postgres_search, "FACET_SAMPLE", 2)
+    client = postgres_search_app.test_client()
+    estimated = client.get("/api/v1/search").get_json()
+    assert estimated["total_exact"] is False and estimated["facets_exact"] is False
+    assert estimated["total"] >= 3
+    page = client.get("/search").get_data(as_text=True)
+    assert f"About {estimated['total']:,} results" in page and "(about " in page
