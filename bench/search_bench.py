@@ -120,10 +120,10 @@ def peak_rss_mb(server: subprocess.Popen) -> float:
 
 def time_to_searchable(port: int, env: dict, trials: int) -> dict:
     """Upload a small file through the API and poll the search API until its unique word is found."""
-    run = lambda *args: subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "globe", *args],
-                                       cwd=Path(__file__).resolve().parent.parent, env={**os.environ, **env},
-                                       check=True, capture_output=True)
-    run("create-user", "--email", "bench@example.org", "--password", "bench-password", "--admin")
+    run = lambda *args, check=True: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "flask", "--app", "wsgi", "globe", *args], cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, **env}, check=check, capture_output=True)
+    run("create-user", "--email", "bench@example.org", "--password", "bench-password", "--admin", check=False)
     api = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     api.request("POST", "/api/v1/tokens", json.dumps({"email": "bench@example.org", "password": "bench-password"}),
                 {"Content-Type": "application/json"})
@@ -133,8 +133,9 @@ def time_to_searchable(port: int, env: dict, trials: int) -> dict:
                 {**auth, "Content-Type": "application/json"})
     api.getresponse().read()
     delays = []
+    run_id = "".join(random.choices("bcdfghjklmnpqrstvwxz", k=6))
     for n in range(trials):
-        word = f"zqxbench{n}word"
+        word = f"zqx{run_id}bench{n}word"  # unique per run, so a reused index cannot already hold it
         boundary = "globebench"
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nUpload {n}\r\n"
                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"n{n}.txt\"\r\n"
@@ -158,16 +159,19 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--upload-trials", type=int, default=20)
+    parser.add_argument("--reuse", type=Path, help="a folder from an earlier run: measure its index, don't build")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="globe-search-bench-"))
+    folder = args.reuse or Path(tempfile.mkdtemp(prefix="globe-search-bench-"))
     corpus = Corpus(paragraphs=40000)
     total = args.resources + args.pages
     backend = WhooshBackend(folder / "index")
-    print(f"Indexing {total} documents into {folder} ...", flush=True)
-    started = time.monotonic()
-    backend.rebuild(documents(corpus, args.resources, args.pages),
-                    progress=lambda n: print(f"  {n}", flush=True) if n % 20000 == 0 else None)
-    build_seconds = time.monotonic() - started
+    build_seconds = float("nan")
+    if not args.reuse:
+        print(f"Indexing {total} documents into {folder} ...", flush=True)
+        started = time.monotonic()
+        backend.rebuild(documents(corpus, args.resources, args.pages),
+                        progress=lambda n: print(f"  {n}", flush=True) if n % 20000 == 0 else None)
+        build_seconds = time.monotonic() - started
     size_mb = backend.stats()["size_bytes"] / 2**20
     classes = query_classes(corpus)
     for queries in classes.values():  # warm the searcher as a running server would be

@@ -12,23 +12,38 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex, LockError
+from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
 from globe.search.base import PreparedQuery, SearchDocument, SearchQuery, SearchResults
 from globe.search.whoosh_cache import IndexCache
-from globe.search.whoosh_schema import SCHEMA_VERSION, GlobeCodec, build_schema, document_fields
+from globe.search.whoosh_schema import (
+    COMMON_SAMPLE,
+    SCHEMA_VERSION,
+    GlobeCodec,
+    analyze,
+    build_schema,
+    common_words,
+    document_fields,
+)
 from globe.search.whoosh_search import answer
 
 POINTER_FILE = "CURRENT"
 SCHEMA_FILE = "SCHEMA_VERSION"
+COMMON_WORDS_FILE = "COMMON_WORDS"
 INDEX_NAME = "MAIN"
 PROGRESS_EVERY = 500
+BUILD_POOL_MB = 256             # postings held in memory per build process before a sorted run spills
+BUILD_BATCH = 200               # documents handed to a build process at a time
+WARM_TERMS = 200                # most frequent body words read into memory when a large segment opens
+WARM_SEGMENT_DOCS = 10_000      # smaller segments are quick to read anyway
 
 
 class WhooshBackend:
@@ -36,13 +51,17 @@ class WhooshBackend:
 
     name = "whoosh"
 
-    def __init__(self, index_dir: Path, *, lock_timeout: float = 30.0):
+    def __init__(self, index_dir: Path, *, lock_timeout: float = 30.0, build_processes: int | None = None,
+                 warm_terms: int = WARM_TERMS):
         self.index_dir = Path(index_dir)
         self.lock_timeout = lock_timeout
+        self.warm_terms = warm_terms
+        self.build_processes = build_processes if build_processes is not None else min(os.cpu_count() or 1, 4)
         self._lock = threading.RLock()      # one searcher per process: Whoosh readers aren't thread-safe
         self._generation: str | None = None
         self._searcher: Searcher | None = None
         self._cache = IndexCache()
+        self._common_by_generation: dict[str, frozenset[str]] = {}
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -62,8 +81,9 @@ class WhooshBackend:
         try:
             for doc_id in deletes:
                 writer.delete_by_term("doc_id", doc_id)
+            common = self._common_words(self._writer_generation(writer))
             for doc in latest.values():
-                writer.update_document(**document_fields(doc))
+                writer.update_document(**document_fields(doc, common))
         except BaseException:
             writer.cancel()
             raise
@@ -137,14 +157,15 @@ class WhooshBackend:
 
     def _fill(self, generation: str, documents: Iterable[SearchDocument],
               progress: Callable[[int], None] | None) -> int:
-        writer = self._open_index(generation).writer(limitmb=256, codec=GlobeCodec())
         seen: set[str] = set()
+        unique = (doc for doc in documents if doc.doc_id not in seen and not seen.add(doc.doc_id))
+        sample = list(islice(unique, COMMON_SAMPLE))
+        common = common_words(analyze(doc.body) for doc in sample)
+        (self.index_dir / generation / COMMON_WORDS_FILE).write_text("\n".join(sorted(common)), encoding="utf-8")
+        writer = self._build_writer(self._open_index(generation))
         try:
-            for doc in documents:
-                if doc.doc_id in seen:
-                    continue
-                seen.add(doc.doc_id)
-                writer.add_document(**document_fields(doc))
+            for doc in chain(sample, unique):
+                writer.add_document(**document_fields(doc, common))
                 if progress and len(seen) % PROGRESS_EVERY == 0:
                     progress(len(seen))
         except BaseException:
@@ -155,17 +176,32 @@ class WhooshBackend:
             progress(len(seen))
         return len(seen)
 
+    def _build_writer(self, index: FileIndex) -> SegmentWriter:
+        """A writer for a whole new index: on several cores, sub-processes each build a segment.
+
+        Most of a build is Whoosh sorting postings (an external sort through pickled runs), which
+        is single-threaded per writer; BUILD_PROCESSES writers share the documents instead.
+        """
+        if self.build_processes < 2:
+            return index.writer(limitmb=BUILD_POOL_MB, codec=GlobeCodec())
+        return MpWriter(index, procs=self.build_processes, batchsize=BUILD_BATCH, multisegment=True,
+                        limitmb=BUILD_POOL_MB, codec=GlobeCodec())
+
     # -- reading ---------------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResults:
         request = PreparedQuery.from_query(query)
         with self._lock:
             try:
-                return answer(self._fresh_searcher(), self._cache, request)
+                return self._answer(request)
             except (OSError, EmptyIndexError):
                 # A rebuild in another process removed the files under our searcher: reopen once.
                 self._close_searcher()
-                return answer(self._fresh_searcher(), self._cache, request)
+                return self._answer(request)
+
+    def _answer(self, request: PreparedQuery) -> SearchResults:
+        searcher = self._fresh_searcher()
+        return answer(searcher, self._cache, request, self._common_words(self._generation))
 
     def snapshot(self) -> dict[str, str]:
         with self._lock:
@@ -209,7 +245,28 @@ class WhooshBackend:
         self._searcher, self._generation = index.searcher(), generation
         self._cache.retain(leaf.reader() for leaf, _ in self._searcher.leaf_searchers()
                              if leaf.reader().doc_count_all())
+        if self.warm_terms:
+            threading.Thread(target=self._warm, args=(self._searcher,), name="globe-search-warm", daemon=True).start()
         return self._searcher
+
+    def _warm(self, searcher: Searcher) -> None:
+        """Read the most frequent body words of large new segments while searches go on.
+
+        The first query on a common word otherwise reads its postings from disk (tens of ms at
+        100,000 documents). One term at a time under the lock: a search waits for one term at most.
+        """
+        with self._lock:
+            if self._searcher is not searcher:
+                return
+            caches = [(leaf.reader(), self._cache.for_reader(leaf.reader())) for leaf, _ in searcher.leaf_searchers()
+                      if leaf.reader().doc_count_all() >= WARM_SEGMENT_DOCS]
+            pending = chain.from_iterable(cache.warm(reader, "body", self.warm_terms)
+                                          for reader, cache in caches if not cache.warmed)
+        finished = object()
+        while True:
+            with self._lock:
+                if self._searcher is not searcher or next(pending, finished) is finished:
+                    return
 
     def _close_searcher(self) -> None:
         if self._searcher is not None:
@@ -249,6 +306,16 @@ class WhooshBackend:
         self._storage(generation).create().create_index(build_schema(), indexname=INDEX_NAME)
         (self.index_dir / generation / SCHEMA_FILE).write_text(str(SCHEMA_VERSION), encoding="utf-8")
         return generation
+
+    def _common_words(self, generation: str) -> frozenset[str]:
+        """The common words of a generation, chosen when it was built (none for a first, empty one)."""
+        if generation not in self._common_by_generation:
+            try:
+                text = (self.index_dir / generation / COMMON_WORDS_FILE).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                text = ""
+            self._common_by_generation = {generation: frozenset(text.split())}
+        return self._common_by_generation[generation]
 
     def _point_to(self, generation: str) -> None:
         staged = self.index_dir / f"{POINTER_FILE}.{secrets.token_hex(4)}.tmp"

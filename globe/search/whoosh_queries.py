@@ -12,7 +12,13 @@ from whoosh.searching import Searcher
 from globe.search import query_syntax as qs
 from globe.search.base import fold, normalize_facet_value
 from globe.search.whoosh_cache import SegmentCache, bits_from_ids, phrase_ids, union
-from globe.search.whoosh_schema import POSITIONS_FIELD, TEXT_FIELDS, analyze
+from globe.search.whoosh_schema import (
+    PAIRS_FIELD,
+    POSITIONS_FIELD,
+    TEXT_FIELDS,
+    analyze,
+    word_pairs,
+)
 
 MAX_PREFIX_TERMS = 64
 MAX_PREFIX_SCAN = 1_000        # index words looked at per prefix and field
@@ -26,8 +32,10 @@ class AnyTerm:
 
 @dataclass(frozen=True)
 class AnyPhrase:
-    """Matches documents holding any of these (field, consecutive terms) phrases."""
+    """Matches documents holding any of these (field, consecutive terms) phrases; `pairs` are the
+    phrase's indexed pairs of common words (PAIRS_FIELD), which only the body has."""
     phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    pairs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,11 @@ class Planner:
     viewer's own words from the limited expansion.
     """
 
-    def __init__(self, reader: IndexReader, holds: Callable[[str, str], bool]):
+    def __init__(self, reader: IndexReader, holds: Callable[[str, str], bool],
+                 common: frozenset[str] = frozenset()):
         self.reader = reader
         self.holds = holds
+        self.common = common
         self.notices: list[str] = []
 
     def plan(self, node: qs.Node | None) -> Plan | None:
@@ -77,7 +87,8 @@ class Planner:
             return None
         if len(terms) == 1:
             return AnyTerm(tuple((field, terms[0]) for field in fields))
-        return AnyPhrase(tuple((field, terms) for field in fields))
+        pairs = tuple(word_pairs(terms, self.common)) if "body" in fields else ()
+        return AnyPhrase(tuple((field, terms) for field in fields), pairs)
 
     def _prefix(self, node: qs.Prefix) -> Plan | None:
         stem = fold(node.text)
@@ -110,7 +121,8 @@ class SegmentMatcher:
         if isinstance(plan, AnyTerm):
             return union(self.cache.term(self.reader, f, t) for f, t in plan.pairs)
         if isinstance(plan, AnyPhrase):
-            return union(self._phrase(field, terms) for field, terms in plan.phrases)
+            return union(self._phrase(field, terms, plan.pairs if field == "body" else ())
+                         for field, terms in plan.phrases)
         if isinstance(plan, FacetTerm):
             return self.cache.facet(self.reader, plan.facet).bits(plan.value)
         if isinstance(plan, qs.Not):
@@ -124,13 +136,19 @@ class SegmentMatcher:
                 break
         return result
 
-    def _phrase(self, field: str, terms: tuple[str, ...]) -> int:
+    def _phrase(self, field: str, terms: tuple[str, ...], pairs: tuple[str, ...]) -> int:
+        """Documents holding the phrase. Indexed pairs of common words stand in for both their words
+        (a two-word pair is the phrase itself); positions are read only for what remains."""
         def compute() -> int:
+            paired = {word for pair in pairs for word in pair.split(" ")}
             candidates = self.cache.all
+            for pair in pairs:
+                candidates &= self.cache.term(self.reader, PAIRS_FIELD, pair)
             for term in terms:
-                candidates &= self.cache.term(self.reader, field, term)
-            if not candidates:          # positions are only read when every word is present
-                return 0
+                if term not in paired:
+                    candidates &= self.cache.term(self.reader, field, term)
+            if not candidates or len(terms) == 2 and pairs:
+                return candidates
             docs = phrase_ids(self.reader, POSITIONS_FIELD[field], terms, candidates)
             return bits_from_ids(docs, self.cache.size)
         return self.cache.remember(("phrase", field, *terms), compute)

@@ -10,8 +10,8 @@ holds a word.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from math import log

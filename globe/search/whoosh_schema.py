@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
@@ -17,8 +18,14 @@ from whoosh.lang import stemmer_for_language
 from globe.search.base import FACETS, SearchDocument, fold
 
 # Bump when build_schema() or document_fields() change: stats() then reports needs_rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TEXT_FIELDS: tuple[str, ...] = ("title", "tags_text", "body")
+PAIRS_FIELD = "body_pairs"
+# Common words are chosen on a sample of the documents when the index is rebuilt (see common_words).
+COMMON_SAMPLE = 2_000
+COMMON_SAMPLE_MIN = 500
+COMMON_SHARE = 0.02
+COMMON_LIMIT = 2_000
 # Where each text field's word positions are, for phrases.
 POSITIONS_FIELD = {"title": "title", "tags_text": "tags_text", "body": "body_phrases"}
 
@@ -163,6 +170,9 @@ def build_schema() -> fields.Schema:
         # positions for phrases only. Indexing takes ~40% longer.
         body=fields.TEXT(analyzer=analyzer, phrase=False),
         body_phrases=fields.TEXT(analyzer=analyzer),
+        # Adjacent pairs of common words ("also gcloud"), as Lucene's CommonGramsFilter: a phrase of
+        # common words is then one short postings list instead of positions read for ~all documents.
+        body_pairs=fields.KEYWORD(scorable=True),
         # Unstemmed words of titles and tags for spelling suggestions. Body words are corrected
         # through their stems instead: an unstemmed copy of every body made indexing 40% slower.
         spelling=fields.TEXT(analyzer=word_analyzer(), phrase=False),
@@ -183,8 +193,24 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def document_fields(doc: SearchDocument) -> dict[str, Any]:
-    """What the Whoosh writer receives for one document."""
+def common_words(bodies: Iterable[list[str]]) -> frozenset[str]:
+    """Terms in at least COMMON_SHARE of these analyzed bodies (at most COMMON_LIMIT of the most
+    frequent): the words whose adjacent pairs are indexed. None from too small a sample."""
+    bodies = list(bodies)
+    if len(bodies) < COMMON_SAMPLE_MIN:
+        return frozenset()
+    frequency = Counter(term for terms in bodies for term in set(terms))
+    threshold = COMMON_SHARE * len(bodies)
+    return frozenset(term for term, count in frequency.most_common(COMMON_LIMIT) if count >= threshold)
+
+
+def word_pairs(terms: list[str] | tuple[str, ...], common: frozenset[str]) -> list[str]:
+    """The indexed pair terms of a sequence of terms: adjacent terms that are both common."""
+    return [f"{first} {second}" for first, second in zip(terms, terms[1:]) if first in common and second in common]
+
+
+def document_fields(doc: SearchDocument, common: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """What the Whoosh writer receives for one document; `common` words are paired (see body_pairs)."""
     facets = doc.facet_values()
     body_terms = analyze(doc.body)
     return {
@@ -195,6 +221,7 @@ def document_fields(doc: SearchDocument) -> dict[str, Any]:
         # Whoosh indexes a list as terms already analyzed: the body is analyzed once for both fields.
         "body": body_terms,
         "body_phrases": body_terms,
+        "body_pairs": word_pairs(body_terms, common),
         "spelling": " ".join((doc.title, *doc.tags)),
         "body_z": zlib.compress(doc.body.encode("utf-8")),
         "body_len": len(doc.body.split()),

@@ -66,9 +66,10 @@ class Scope:
                    for segment in self._segments)
 
 
-def answer(searcher: Searcher, cache: IndexCache, request: PreparedQuery) -> SearchResults:
+def answer(searcher: Searcher, cache: IndexCache, request: PreparedQuery,
+           common: frozenset[str] = frozenset()) -> SearchResults:
     scope = Scope(searcher, cache, request.principals, request.filters)
-    planner = Planner(searcher.reader(), scope.holds)
+    planner = Planner(searcher.reader(), scope.holds, common)
     plan = planner.plan(request.parsed.node)
     matches = scope.match(plan)
     hits = _page(searcher, matches, plan, request) if request.start < matches.total else []

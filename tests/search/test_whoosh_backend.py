@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from globe.search import SearchDocument, SearchQuery, WhooshBackend
+from globe.search import SearchDocument, SearchQuery, WhooshBackend, whoosh_backend
 from globe.search.whoosh_cache import read_numeric_column, read_postings
 
 # fork: children start in milliseconds and need nothing re-imported.
@@ -119,7 +120,7 @@ def test_rare_facet_values_are_counted_and_filtered_like_common_ones(tmp_path):
 def test_fast_readers_agree_with_whoosh_public_api(tmp_path):
     # whoosh_cache reads postings blocks and numeric columns through Whoosh internals for speed;
     # this pins them to the public (slow) API so a Whoosh upgrade cannot silently change results.
-    backend = WhooshBackend(tmp_path)
+    backend = WhooshBackend(tmp_path, build_processes=1)      # one segment, read through one reader
     backend.rebuild(_document(n, word="common" if n % 3 else "rare") for n in range(700))
     backend.apply([], ["resource:4", "resource:5"], wait=True)
     reader = backend._fresh_searcher().reader()
@@ -170,3 +171,49 @@ def test_an_index_from_the_previous_schema_still_opens_and_asks_for_a_rebuild(tm
     assert _total(upgraded, "plans") == 1
     assert upgraded.apply([_document(2, "volcanoes")], [], wait=True)
     assert _total(upgraded, '"volcano text"') == 1
+
+
+def test_a_build_shared_by_several_processes_finds_exactly_what_one_process_builds(tmp_path):
+    documents = [_document(n, word="common" if n % 3 else "rare") for n in range(900)]
+    single, several = WhooshBackend(tmp_path / "one", build_processes=1), WhooshBackend(tmp_path / "two", build_processes=2)
+    assert single.rebuild(documents) == several.rebuild(documents) == 900
+    assert several.stats()["segments"] >= 2 > single.stats()["segments"]
+    for text in ("common", "rare", '"item 4"', "common -rare", "item*"):
+        one, two = (backend.search(SearchQuery(text=text)) for backend in (single, several))
+        assert one.total == two.total > 0 and one.facets == two.facets
+        assert _all_hits(single, text) == _all_hits(several, text)
+
+
+def _all_hits(backend: WhooshBackend, text: str) -> set[str]:
+    pages = (backend.search(SearchQuery(text=text, page=page, per_page=100)).hits for page in range(1, 11))
+    return {hit.doc_id for hits in pages for hit in hits}
+
+
+def test_phrases_of_common_words_are_answered_by_their_pairs_exactly(tmp_path):
+    bodies = ["alpha beta gamma", "beta alpha gamma", "alpha gamma beta", "gamma alpha beta delta"]
+    documents = [_document(n, word=bodies[n % 4]) for n in range(800)]
+    backend = WhooshBackend(tmp_path)
+    backend.rebuild(documents)
+    assert {"alpha", "beta", "gamma"} <= backend._common_words(backend._current_generation())
+    expected = {
+        '"alpha beta"': {0, 3}, '"beta alpha"': {1}, '"alpha beta gamma"': {0}, '"gamma alpha beta"': {3},
+        '"beta gamma"': {0}, '"alpha beta delta"': {3}, '"gamma beta alpha"': set(),
+    }
+    for phrase, shapes in expected.items():
+        found = _all_hits(backend, phrase)
+        assert found == {f"resource:{n}" for n in range(800) if n % 4 in shapes}, phrase
+
+
+def test_a_large_new_segment_has_its_most_frequent_words_read_in_the_background(tmp_path, monkeypatch):
+    monkeypatch.setattr(whoosh_backend, "WARM_SEGMENT_DOCS", 100)
+    backend = WhooshBackend(tmp_path, build_processes=1, warm_terms=2)
+    backend.rebuild(_document(n, word="common" if n % 3 else "common rare") for n in range(300))
+    assert _total(backend, "item") == 300            # the first search opens the searcher and starts warming
+    for thread in threading.enumerate():
+        if thread.name == "globe-search-warm":
+            thread.join(timeout=30)
+    reader = backend._searcher.reader()
+    cached = backend._cache.for_reader(reader)._bitsets
+    assert backend._cache.for_reader(reader).warmed
+    assert ("term", "body", "common") in cached and ("term", "body", "text") in cached
+    assert ("term", "body", "rare") not in cached          # only the two most frequent words
