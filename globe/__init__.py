@@ -25,7 +25,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     init_backends(app)
     _register_blueprints(app)
-    from . import background, cli, errors_web, templating
+    from . import background, cli, errors_web, request_guards, templating
+    request_guards.register(app)
     background.register_catch_up(app)
     errors_web.register(app)
     templating.register(app)
