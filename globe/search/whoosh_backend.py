@@ -22,6 +22,7 @@ from whoosh.multiproc import MpWriter
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
+from globe.search import whoosh_pool
 from globe.search.base import PreparedQuery, SearchDocument, SearchQuery, SearchResults
 from globe.search.whoosh_cache import IndexCache
 from globe.search.whoosh_schema import (
@@ -35,6 +36,7 @@ from globe.search.whoosh_schema import (
 )
 from globe.search.whoosh_search import answer
 
+whoosh_pool.install()
 POINTER_FILE = "CURRENT"
 SCHEMA_FILE = "SCHEMA_VERSION"
 COMMON_WORDS_FILE = "COMMON_WORDS"

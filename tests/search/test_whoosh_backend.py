@@ -217,3 +217,14 @@ def test_a_large_new_segment_has_its_most_frequent_words_read_in_the_background(
     assert backend._cache.for_reader(reader).warmed
     assert ("term", "body", "common") in cached and ("term", "body", "text") in cached
     assert ("term", "body", "rare") not in cached          # only the two most frequent words
+
+
+def test_a_build_that_spills_sorted_runs_to_disk_finds_the_same_as_one_that_does_not(tmp_path, monkeypatch):
+    documents = [_document(n, word=f"common w{n % 7} w{n % 11}") for n in range(600)]
+    in_memory = WhooshBackend(tmp_path / "memory", build_processes=1)
+    in_memory.rebuild(documents)
+    monkeypatch.setattr(whoosh_backend, "BUILD_POOL_MB", 0.05)    # about 300 postings a run
+    spilled = WhooshBackend(tmp_path / "spilled", build_processes=1)
+    spilled.rebuild(documents)
+    for text in ("common", "w3", "w3 w5", '"w3 w5"', "item*", "-w1 common"):
+        assert _all_hits(in_memory, text) == _all_hits(spilled, text) != set(), text
