@@ -1,8 +1,8 @@
 """The PostgreSQL full-text search backend: documents in a table with a weighted tsvector.
 
-Matching and counting use the tsvector index; relevance order comes from a RUM index when the
-server has it (`ORDER BY tsv <=> query`: ranked inside the index, so a common word does not rank
-every match), else from ts_rank_cd. Writers take a shared advisory lock and rebuild() an exclusive
+Matching uses a RUM index on the tsvector when the server has it (phrases are checked inside the
+index, from its stored positions), else GIN; how much work one search does is bounded as
+postgres_search explains. Writers take a shared advisory lock and rebuild() an exclusive
 one, so no change lands in a table that a rebuild is about to replace; the rebuilt table is
 swapped in by renaming, in one transaction, while searches go on.
 """
@@ -170,7 +170,7 @@ class PostgresBackend:
         request = PreparedQuery.from_query(query)
         features = self._ready()
         tables = Tables(documents=f'"{self.schema}".{LIVE_TABLE}', words=f'"{self.schema}".{WORDS_TABLE}',
-                        config=f'"{self.schema}".{CONFIG}', rum=features.rum, fuzzy=features.fuzzy)
+                        config=f'"{self.schema}".{CONFIG}', fuzzy=features.fuzzy)
         with self._reading() as connection:
             return answer(connection, tables, request)
 
@@ -205,6 +205,9 @@ class PostgresBackend:
                 connection.execute(text(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'"))
                 # Parallel workers cost more than they save on small servers running several requests.
                 connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+                # psycopg prepares a statement run 5 times, and PostgreSQL then may plan it once for any
+                # parameters; how many rows a tsquery matches decides the plan, so plan every time.
+                connection.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
                 yield connection
 
     def _ready(self) -> Features:

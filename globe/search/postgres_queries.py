@@ -8,9 +8,9 @@ joined with & | ! into one tsquery per text subtree, passed as a bound parameter
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -19,6 +19,7 @@ from globe.search import query_syntax as qs
 from globe.search.base import fold, normalize_facet_value
 
 TITLE_WEIGHT = "A"
+_QUOTED_LEXEME = re.compile(r"'(?:[^']|'')*'")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class FacetLeaf:
     key: str                    # "level=b1"
 
 
-Plan = Union[TextLeaf, FacetLeaf, qs.Not, qs.And, qs.Or]
+Plan = TextLeaf | FacetLeaf | qs.Not | qs.And | qs.Or
 
 
 def quote_operand(value: str) -> str:
@@ -142,21 +143,35 @@ def tsquery_text(plan: Plan) -> str:
     return "( " + joiner.join(map(tsquery_text, plan.nodes)) + " )"
 
 
-def condition(plan: Plan, params: Params) -> str:
-    """A SQL condition on table alias `d` that holds for the documents matching `plan`."""
+def condition(plan: Plan, params: Params, column: str = "d.tsv") -> str:
+    """A SQL condition on table alias `d` that holds for the documents matching `plan`, its words
+    looked for in the tsvector `column` (the whole document, or its head: title and tags)."""
     if is_text(plan):
-        return f"d.tsv @@ {params.add(tsquery_text(plan), 'tsquery')}"
+        return f"{column} @@ {params.add(tsquery_text(plan), 'tsquery')}"
     if isinstance(plan, FacetLeaf):
         return f"d.facets @> {params.add([plan.key], 'text[]')}"
     if isinstance(plan, qs.Not):
-        return f"NOT ({condition(plan.node, params)})"
+        return f"NOT ({condition(plan.node, params, column)})"
     words = [child for child in plan.nodes if is_text(child)]
     others = [child for child in plan.nodes if not is_text(child)]
     if isinstance(plan, qs.And):
+        # Facets first: PostgreSQL checks conditions of equal cost in the order written, and a facet
+        # is in the row, where the tsvector is in TOAST (unpacked only for rows that get that far).
         merged = [qs.And(tuple(words)) if len(words) > 1 else words[0]] if words else []
-        return "(" + " AND ".join(condition(child, params) for child in (*merged, *others)) + ")"
+        return "(" + " AND ".join(condition(child, params, column) for child in (*others, *merged)) + ")"
     merged = [qs.Or(tuple(words)) if len(words) > 1 else words[0]] if words else []
-    return "(" + " OR ".join(condition(child, params) for child in (*merged, *others)) + ")"
+    return "(" + " OR ".join(condition(child, params, column) for child in (*merged, *others)) + ")"
+
+
+def has_negation(plan: Plan | None) -> bool:
+    if isinstance(plan, qs.Not):
+        return True
+    return isinstance(plan, (qs.And, qs.Or)) and any(map(has_negation, plan.nodes))
+
+
+def has_phrase(plan: Plan | None) -> bool:
+    """Whether a match must hold words next to each other (a phrase, or a word such as "e-mail")."""
+    return any("<" in _QUOTED_LEXEME.sub("", leaf.tsquery) for leaf in positive_leaves(plan))
 
 
 def positive_leaves(plan: Plan | None) -> Iterator[TextLeaf]:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from globe.search.base import SearchDocument, fold
 
 # Bump when the table layout or the text analysis change: stats() then reports needs_rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LIVE_TABLE = "documents"
 WORDS_TABLE = "words"
 CONFIG = "globe_english"
@@ -53,11 +53,25 @@ def install(connection: Connection, schema: str) -> Features:
                                   "WHERE n.nspname = :schema AND c.cfgname = :config"),
                              {"schema": schema, "config": CONFIG}):
         _create_config(connection, schema, features)
-        _create_tsvector_function(connection, schema)
+    if not connection.scalar(text("SELECT to_regprocedure(:name) IS NOT NULL"),
+                             {"name": f'"{schema}".head_tsvector(text, text)'}):
+        _create_tsvector_functions(connection, schema)
     if not table_exists(connection, schema, LIVE_TABLE):
         create_tables(connection, schema, LIVE_TABLE, WORDS_TABLE)
         create_indexes(connection, schema, LIVE_TABLE, WORDS_TABLE, features)
+    elif layout_version(connection, schema) < SCHEMA_VERSION:
+        _keep_older_table_usable(connection, schema)
     return features
+
+
+def _keep_older_table_usable(connection: Connection, schema: str) -> None:
+    """Let a table of an older layout answer and take writes until `reindex` rebuilds it.
+
+    Version 1 had no head_tsv: an empty one (added without rewriting the table) puts every match of
+    a large result set in the second tier, newest first; documents written meanwhile get theirs.
+    """
+    connection.execute(text(f'ALTER TABLE "{schema}".{LIVE_TABLE} '
+                            f"ADD COLUMN IF NOT EXISTS head_tsv tsvector NOT NULL DEFAULT ''"))
 
 
 def _extension(connection: Connection, name: str) -> bool:
@@ -89,21 +103,26 @@ def _create_config(connection: Connection, schema: str, features: Features) -> N
             f"asciiword, asciihword, hword_asciipart WITH unaccent, english_stem"))
 
 
-def _create_tsvector_function(connection: Connection, schema: str) -> None:
-    """A document's weighted tsvector; a body too varied for one tsvector (1 MB) is indexed in part.
+def _create_tsvector_functions(connection: Connection, schema: str) -> None:
+    """A document's weighted tsvectors: its head (title A, tags B), and the whole (head, body C).
 
-    A million characters of distinct tokens (say, a spreadsheet of codes) exceed PostgreSQL's
-    limit; halving the body until it fits keeps the document findable instead of failing the batch.
+    A body too varied for one tsvector (1 MB) is indexed in part: a million characters of distinct
+    tokens (say, a spreadsheet of codes) exceed PostgreSQL's limit; halving the body until it fits
+    keeps the document findable instead of failing the batch.
     """
     config = f"'\"{schema}\".{CONFIG}'::regconfig"
     connection.execute(text(f"""
-        CREATE FUNCTION "{schema}".document_tsvector(title text, tags text, body text) RETURNS tsvector
-        LANGUAGE plpgsql IMMUTABLE AS $$
+        CREATE OR REPLACE FUNCTION "{schema}".head_tsvector(title text, tags text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE AS $$
+            SELECT setweight(to_tsvector({config}, title), 'A') || setweight(to_tsvector({config}, tags), 'B')
+        $$"""))
+    connection.execute(text(f"""
+        CREATE OR REPLACE FUNCTION "{schema}".document_tsvector(title text, tags text, body text)
+        RETURNS tsvector LANGUAGE plpgsql IMMUTABLE AS $$
         BEGIN
             LOOP
                 BEGIN
-                    RETURN setweight(to_tsvector({config}, title), 'A')
-                        || setweight(to_tsvector({config}, tags), 'B')
+                    RETURN "{schema}".head_tsvector(title, tags)
                         || setweight(to_tsvector({config}, body), 'C');
                 EXCEPTION WHEN program_limit_exceeded THEN
                     body := left(body, length(body) / 2);
@@ -131,8 +150,14 @@ def create_tables(connection: Connection, schema: str, table: str, words: str) -
             version text NOT NULL,
             principals text[] NOT NULL,
             facets text[] NOT NULL,          -- "facet=value", in each facet's order
-            tsv tsvector NOT NULL            -- title A, tags B, body C
-        )"""))
+            tsv tsvector NOT NULL,           -- title A, tags B, body C
+            head_tsv tsvector NOT NULL       -- title A, tags B: what ranks very large result sets
+        ) WITH (toast_tuple_target = 128)"""))
+    # Rows of a few hundred bytes: the body and the tsvector go to TOAST (read for a page of hits, or
+    # by a scan that checks a match), so that matching, facet counts and date order read ~20 rows per
+    # 8 KB page, not ~3. STORAGE MAIN keeps what every matching row is checked for in the row itself.
+    connection.execute(text(f'ALTER TABLE "{schema}".{table} ALTER COLUMN principals SET STORAGE MAIN, '
+                            f"ALTER COLUMN facets SET STORAGE MAIN, ALTER COLUMN head_tsv SET STORAGE MAIN"))
     connection.execute(text(f"COMMENT ON TABLE \"{schema}\".{table} IS 'globe-search {SCHEMA_VERSION}'"))
     # Words (stems and, from titles and tags, spellings) for "did you mean"; never pruned, since a
     # suggestion is only offered after checking that a visible document holds it.
@@ -145,6 +170,7 @@ def create_indexes(connection: Connection, schema: str, table: str, words: str, 
         connection.execute(text(f'CREATE INDEX {table}_tsv ON "{schema}".{table} USING rum (tsv rum_tsvector_ops)'))
     else:
         connection.execute(text(f'CREATE INDEX {table}_tsv ON "{schema}".{table} USING gin (tsv)'))
+    connection.execute(text(f'CREATE INDEX {table}_head ON "{schema}".{table} USING gin (head_tsv)'))
     connection.execute(text(f'CREATE INDEX {table}_principals ON "{schema}".{table} USING gin (principals)'))
     connection.execute(text(f'CREATE INDEX {table}_facets ON "{schema}".{table} USING gin (facets)'))
     connection.execute(text(f'CREATE INDEX {table}_updated ON "{schema}".{table} (updated DESC, doc_id)'))
@@ -160,11 +186,13 @@ def upsert_sql(schema: str, table: str) -> str:
     """The statement that writes one document (run with executemany)."""
     tsv = (f'"{schema}".document_tsvector(coalesce(:folded_title, :title), :folded_tags, '
            f"coalesce(:folded_body, :body))")
+    head_tsv = f'"{schema}".head_tsvector(coalesce(:folded_title, :title), :folded_tags)'
     columns = ("doc_id, object_id, title, body, url, summary, community_name, updated, created, version, "
                "principals, facets")
     values = ", ".join(f":{c}" for c in columns.split(", "))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in (*columns.split(", ")[1:], "tsv"))
-    return (f'INSERT INTO "{schema}".{table} ({columns}, tsv) VALUES ({values}, {tsv}) '
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*columns.split(", ")[1:], "tsv", "head_tsv"))
+    return (f'INSERT INTO "{schema}".{table} ({columns}, tsv, head_tsv) '
+            f"VALUES ({values}, {tsv}, {head_tsv}) "
             f"ON CONFLICT (doc_id) DO UPDATE SET {updates}")
 
 

@@ -1,15 +1,20 @@
-"""Answering one query in PostgreSQL: count, facet counts, one ranked page, snippets, suggestion.
+"""Answering one query in PostgreSQL: matches, facet counts, one ranked page, snippets, suggestion.
 
-Every statement carries the same WHERE clause, which always includes the viewer's principals
-(`principals && ...`): totals, facets, pages, snippets and suggestions never see a document the
-viewer may not see. Snippets (ts_headline) are made for the page of hits only.
+Work is bounded by MATCH_LIMIT whatever the number of matches: one pass reads at most that many
+matching rows, which gives the exact total, the facet counts and the set ranked by relevance; past
+it the total is PostgreSQL's estimate, facet counts are scaled from those rows, and the order is
+tiered (see _tiered_page). Every statement carries the same WHERE clause, which always includes the
+viewer's principals (`principals && ...`): totals, facets, pages, snippets and suggestions never see
+a document the viewer may not see. Snippets (ts_headline) are made for the page of hits only.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
@@ -28,15 +33,20 @@ from globe.search.postgres_queries import (
     Plan,
     Planner,
     condition,
+    has_negation,
+    has_phrase,
     highlight_tsquery,
-    is_text,
     quote_operand,
     rank_tsquery,
 )
 
 FACET_VALUE_LIMIT = 50
-COUNT_LIMIT = 10_000            # matches counted one by one; past this, the total is estimated
-FACET_SAMPLE = 2_000            # matches whose facets are counted; past this, counts are scaled
+# Matches counted, facet-counted and ranked one by one. 1,000 rows of a few hundred bytes are read
+# in well under 100 ms on a small server; Elasticsearch's default counts to 10,000, but its index
+# holds the counts, and a person reads no further than a few pages of the best matches anyway.
+MATCH_LIMIT = 1_000
+DENSE_SHARE = 0.2               # a query matching this share of the rows is found faster by a table scan
+DATE_WALK_ROWS = 2_000          # rows read along the date index, at most, for a page in date order
 SUGGESTION_CANDIDATES = 8
 _HEADLINE_OPTIONS = "StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=25, ShortWord=2"
 # ts_headline parses and stems its whole input (about 1.5 ms per 3 KB), so it gets a window of the
@@ -49,12 +59,20 @@ _LEXEME = re.compile(r"'((?:[^']|'')+)'")
 
 @dataclass(frozen=True)
 class Tables:
-    """Where one backend's documents and words are, and how it ranks."""
+    """Where one backend's documents and words are."""
     documents: str              # quoted, schema-qualified
     words: str
     config: str                 # regconfig name, schema-qualified
-    rum: bool
     fuzzy: bool
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The outcome of the one bounded pass over the matches."""
+    total: int
+    exact: bool                 # total <= MATCH_LIMIT: `rows` are all the matches
+    rows: list[Row]             # (doc_id, facets) of at most MATCH_LIMIT + 1 matches
+    share: float = 1.0          # the share of the table's rows PostgreSQL expects to match
 
 
 class Scope:
@@ -63,13 +81,13 @@ class Scope:
     def __init__(self, request: PreparedQuery):
         self.request = request
 
-    def where(self, plan: Plan | None, params: Params, *, filtered: bool = True) -> str:
+    def where(self, plan: Plan | None, params: Params, *, filtered: bool = True, column: str = "d.tsv") -> str:
         parts = [f"d.principals && {params.add(list(self.request.principals), 'text[]')}"]
         if filtered:
             parts += [f"d.facets && {params.add([f'{facet}={v}' for v in values], 'text[]')}"
                       for facet, values in self.request.filters.items()]
         if plan is not None:
-            parts.append(condition(plan, params))
+            parts.append(condition(plan, params, column))
         return " AND ".join(parts)
 
 
@@ -77,37 +95,76 @@ def answer(connection: Connection, tables: Tables, request: PreparedQuery) -> Se
     planner = Planner(connection, tables.config)
     plan = planner.plan(request.parsed.node)
     scope = Scope(request)
-    total, total_is_exact = count_matches(connection, tables, scope, plan)
-    hits = _page(connection, tables, scope, plan) if request.start < total else []
+    matches = find_matches(connection, tables, scope, plan)
+    hits = _page(connection, tables, scope, plan, matches) if request.start < matches.total else []
     suggestion = None
-    if total == 0 and request.parsed.node is not None:
+    if matches.total == 0 and request.parsed.node is not None:
         suggestion = suggest(connection, tables, scope, planner, request.parsed.node)
-    facets, facets_are_exact = _facet_counts(connection, tables, scope, plan, total) if request.facets else ({}, True)
+    facets = facet_counts(matches) if request.facets else {}
     return SearchResults(
-        total=total, page=request.page, per_page=request.per_page, hits=hits, facets=facets,
+        total=matches.total, page=request.page, per_page=request.per_page, hits=hits, facets=facets,
         suggestion=suggestion, notices=list(dict.fromkeys((*request.parsed.notices, *request.notices))),
-        total_is_exact=total_is_exact, facets_are_exact=facets_are_exact,
+        total_is_exact=matches.exact, facets_are_exact=matches.exact or not request.facets,
     )
 
 
-def count_matches(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None) -> tuple[int, bool]:
-    """(total, exact): matches are counted up to COUNT_LIMIT, as Elasticsearch's track_total_hits does;
-    beyond that the total is PostgreSQL's own estimate (EXPLAIN), never below what was counted."""
+def find_matches(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None) -> Matches:
+    """Up to MATCH_LIMIT matches, counted one by one as Elasticsearch's track_total_hits does;
+    beyond that the total is PostgreSQL's own estimate (EXPLAIN), never below what was read."""
     params = Params()
-    matches = f"SELECT 1 FROM {tables.documents} d WHERE {scope.where(plan, params)}"
-    counted = connection.scalar(text(f"SELECT count(*) FROM ({matches} LIMIT {COUNT_LIMIT + 1}) m"), params.values)
-    if counted <= COUNT_LIMIT:
-        return counted, True
-    plan_json = connection.scalar(text(f"EXPLAIN (FORMAT JSON) {matches}"), params.values)
-    return max(counted, round_estimate(plan_json[0]["Plan"]["Plan Rows"])), False
+    matches = f"SELECT d.doc_id, d.facets FROM {tables.documents} d WHERE {scope.where(plan, params)}"
+    estimate, share = _estimate(connection, tables, matches, params)
+    with _planner_setting(connection, "enable_seqscan", _scan_is_cheaper(plan, share)):
+        rows = connection.execute(text(f"{matches} LIMIT {MATCH_LIMIT + 1}"), params.values).all()
+    if len(rows) <= MATCH_LIMIT:
+        return Matches(len(rows), True, rows)
+    return Matches(max(len(rows), round_estimate(estimate)), False, rows, share)
+
+
+def _estimate(connection: Connection, tables: Tables, matches: str, params: Params) -> tuple[float, float]:
+    """PostgreSQL's estimate of the matches (rows, share of the table): the total past MATCH_LIMIT,
+    and what decides how the matches are read."""
+    estimate = connection.scalar(text(f"EXPLAIN (FORMAT JSON) {matches}"), params.values)[0]["Plan"]["Plan Rows"]
+    rows_in_table = connection.scalar(text("SELECT reltuples FROM pg_class WHERE oid = CAST(:table AS regclass)"),
+                                      {"table": tables.documents})
+    return estimate, estimate / max(rows_in_table, 1)
+
+
+@contextmanager
+def _planner_setting(connection: Connection, name: str, enabled: bool) -> Iterator[None]:
+    """Turn one plan type off for the statements inside (a no-op when `enabled`)."""
+    if enabled:
+        yield
+        return
+    connection.execute(text(f"SET LOCAL {name} = off"))
+    yield
+    connection.execute(text(f"RESET {name}"))
+
+
+def _scan_is_cheaper(plan: Plan | None, share: float) -> bool:
+    """Whether reading the table in order may find MATCH_LIMIT matches before the index would.
+
+    A scan checks each row's tsvector, which lives in TOAST (~10 us a row), and the planner does not
+    count that: it would scan for a word in 1 document of 20 (170 ms) where the index takes 16 ms.
+    So the table is scanned only when a fifth or more of its rows are expected to match (1,001
+    matches within ~5,000 rows), and never for a phrase: PostgreSQL estimates a phrase as frequent as
+    its words together (its tsquery selectivity treats <-> as &), so "also gcloud" (204 matches,
+    each word in 4 documents of 5) would read the whole table; the index checks positions itself.
+    """
+    if plan is None or has_phrase(plan):
+        return plan is None
+    return share >= DENSE_SHARE
 
 
 def any_match(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None, *,
               filtered: bool = True) -> bool:
+    """Whether anything matches (for "did you mean"); read as find_matches reads, since EXISTS
+    favours a table scan that finds nothing for a missing word only after unpacking every tsvector."""
     params = Params()
-    where = scope.where(plan, params, filtered=filtered)
-    return bool(connection.scalar(text(f"SELECT EXISTS (SELECT 1 FROM {tables.documents} d WHERE {where})"),
-                                  params.values))
+    matches = f"SELECT 1 FROM {tables.documents} d WHERE {scope.where(plan, params, filtered=filtered)}"
+    _, share = _estimate(connection, tables, matches, params)
+    with _planner_setting(connection, "enable_seqscan", _scan_is_cheaper(plan, share)):
+        return bool(connection.scalar(text(f"SELECT EXISTS ({matches})"), params.values))
 
 
 def round_estimate(number: float) -> int:
@@ -117,50 +174,87 @@ def round_estimate(number: float) -> int:
     return round(number / scale) * scale
 
 
-def _facet_counts(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None,
-                  total: int) -> tuple[dict[str, dict[str, int]], bool]:
-    """Facet counts of the matches, exact up to FACET_SAMPLE matches; beyond that, counted on the
-    first FACET_SAMPLE and scaled to the total (as Elasticsearch's random_sampler aggregation)."""
-    params = Params()
-    rows = connection.execute(text(
-        f"SELECT f, count(*) FROM (SELECT d.facets FROM {tables.documents} d WHERE {scope.where(plan, params)} "
-        f"LIMIT {FACET_SAMPLE}) m, unnest(m.facets) f GROUP BY f"), params.values)
-    exact = total <= FACET_SAMPLE
+def facet_counts(matches: Matches) -> dict[str, dict[str, int]]:
+    """Facet counts of the matches: exact when all were read; otherwise counted on the rows read and
+    scaled to the total (as Elasticsearch's random_sampler aggregation), never down to zero."""
     counts: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
-    for key, number in rows:
-        facet, _, value = key.partition("=")
-        if facet in counts:
-            counts[facet][value] = number if exact else max(round_estimate(number * total / FACET_SAMPLE), 1)
+    for row in matches.rows:
+        for key in row.facets:
+            facet, _, value = key.partition("=")
+            if facet in counts:
+                counts[facet][value] += 1
+    if not matches.exact:
+        scale = matches.total / len(matches.rows)
+        counts = {facet: Counter({value: max(round_estimate(number * scale), 1) for value, number in c.items()})
+                  for facet, c in counts.items()}
     return {facet: dict(sorted(c.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUE_LIMIT])
-            for facet, c in counts.items()}, exact
+            for facet, c in counts.items()}
 
 
-def _page(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None) -> list[SearchHit]:
+_HIT_COLUMNS = "d.doc_id, d.object_id, d.title, d.url, d.summary, d.community_name, d.updated, d.facets"
+
+
+def _page(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None,
+          matches: Matches) -> list[SearchHit]:
     request = scope.request
-    params = Params()
-    where = scope.where(plan, params)
     ranking = rank_tsquery(plan)
     if request.sort == "newest" or ranking is None:
-        score, order = "0.0", "d.updated DESC, d.doc_id"
-    elif tables.rum and is_text(plan):
-        # RUM hands out matches best first from inside the index, so a common word does not rank
-        # every match; it does so only when ordering by the distance alone (see docs/benchmarks.md).
-        distance = f"d.tsv <=> {params.add(ranking, 'tsquery')}"
-        score, order = f"1.0 / ({distance})", distance
-    elif tables.rum:
-        # Words mixed with facets (`verbs OR level:a1`): documents without a word come last, newest first.
-        distance = f"d.tsv <=> {params.add(ranking, 'tsquery')}"
-        score, order = f"1.0 / ({distance})", f"{distance}, d.updated DESC, d.doc_id"
+        rows = _newest_page(connection, tables, scope, plan)
+    elif matches.exact:
+        rows = _ranked_page(connection, tables, request, ranking, [row.doc_id for row in matches.rows])
     else:
-        score = f"ts_rank_cd(d.tsv, {params.add(ranking, 'tsquery')})"
-        order = f"{score} DESC, d.updated DESC, d.doc_id"
-    rows = connection.execute(text(
-        f"SELECT d.doc_id, d.object_id, d.title, d.url, d.summary, d.community_name, d.updated, d.facets, "
-        f"{score} AS score FROM {tables.documents} d WHERE {where} ORDER BY {order} "
-        f"LIMIT {request.per_page} OFFSET {request.start}"), params.values).all()
+        rows = _tiered_page(connection, tables, scope, plan, ranking, matches.share)
     marked = highlight_tsquery(plan) if request.highlight else None
     snippets = _snippets(connection, tables, [row.doc_id for row in rows], marked) if marked else {}
     return [_hit(row, snippets.get(row.doc_id, "")) for row in rows]
+
+
+def _newest_page(connection: Connection, tables: Tables, scope: Scope, plan: Plan | None) -> list[Row]:
+    params = Params()
+    return connection.execute(text(
+        f"SELECT {_HIT_COLUMNS}, 0.0 AS score FROM {tables.documents} d WHERE {scope.where(plan, params)} "
+        f"ORDER BY d.updated DESC, d.doc_id LIMIT {scope.request.per_page} OFFSET {scope.request.start}"),
+        params.values).all()
+
+
+def _ranked_page(connection: Connection, tables: Tables, request: PreparedQuery, ranking: str,
+                 doc_ids: list[str]) -> list[Row]:
+    """All matches (at most MATCH_LIMIT) ranked by ts_rank_cd; documents without a ranked word
+    (`verbs OR level:a1`) come last, newest first."""
+    params = Params()
+    score = f"ts_rank_cd(d.tsv, {params.add(ranking, 'tsquery')})"
+    return connection.execute(text(
+        f"SELECT {_HIT_COLUMNS}, {score} AS score FROM {tables.documents} d "
+        f"WHERE d.doc_id = ANY({params.add(doc_ids, 'text[]')}) ORDER BY score DESC, d.updated DESC, d.doc_id "
+        f"LIMIT {request.per_page} OFFSET {request.start}"), params.values).all()
+
+
+def _tiered_page(connection: Connection, tables: Tables, scope: Scope, plan: Plan, ranking: str,
+                 share: float) -> list[Row]:
+    """The order of a result set past MATCH_LIMIT: first the documents whose title and tags alone
+    match the query, then the others; newest first within each tier. The date index is read as far
+    as the page if that means few rows (each one's tsvector is checked); for sparser matches, they
+    are taken from the tsvector index and sorted instead.
+
+    Ranking every match would read every match's tsvector (100-200 ms for a word found in a third of
+    300,000 documents, and a tag such as `project` heads a quarter of them); a word that common says
+    little about relevance, where the title and tags do.
+    """
+    request = scope.request
+    params = Params()
+    head = scope.where(plan, params, column="d.head_tsv")
+    if has_negation(plan):      # `a -b`: the head holds a and not b, but the body might hold b
+        head = f"{head} AND {scope.where(plan, params)}"
+    others = f"{scope.where(plan, params)} AND NOT ({scope.where(plan, params, column='d.head_tsv')})"
+    depth = request.start + request.per_page
+    tiers = " UNION ALL ".join(
+        f"(SELECT {_HIT_COLUMNS}, d.head_tsv, {tier} AS tier FROM {tables.documents} d WHERE {where} "
+        f"ORDER BY d.updated DESC, d.doc_id LIMIT {depth})" for tier, where in ((1, head), (2, others)))
+    score = f"CASE WHEN tier = 1 THEN ts_rank_cd(head_tsv, {params.add(ranking, 'tsquery')}) ELSE 0.0 END"
+    with _planner_setting(connection, "enable_indexscan", depth / max(share, 1e-9) <= DATE_WALK_ROWS):
+        return connection.execute(text(
+            f"SELECT *, {score} AS score FROM ({tiers}) page ORDER BY tier, updated DESC, doc_id "
+            f"LIMIT {request.per_page} OFFSET {request.start}"), params.values).all()
 
 
 def _snippets(connection: Connection, tables: Tables, doc_ids: list[str], marked: str) -> dict[str, str]:
@@ -202,12 +296,11 @@ def _hit(row: Row, snippet: str) -> SearchHit:
         facet, _, value = key.partition("=")
         fields[facet].append(value)
     facets = {facet: tuple(fields.get(facet, ())) for facet in FACETS}
-    score = float(row.score)
     return SearchHit(
         doc_id=row.doc_id, kind=facets["kind"][0] if facets["kind"] else "", object_id=row.object_id,
         title=row.title, url=row.url, community_slug=facets["community"][0] if facets["community"] else None,
-        community_name=row.community_name, updated=row.updated.astimezone(timezone.utc),
-        snippet_html=snippet, summary=row.summary, score=score if score != float("inf") else 0.0,
+        community_name=row.community_name, updated=row.updated.astimezone(UTC),
+        snippet_html=snippet, summary=row.summary, score=float(row.score),
         fields=facets,
     )
 

@@ -53,8 +53,7 @@ def test_estimated_totals_and_facet_counts_are_shown_as_estimates(postgres_searc
     assert postgres_search_app.test_cli_runner().invoke(args=["globe", "demo"]).exit_code == 0
     exact = postgres_search_app.test_client().get("/api/v1/search").get_json()
     assert exact["total_exact"] is True and exact["facets_exact"] is True
-    monkeypatch.setattr(postgres_search, "COUNT_LIMIT", 2)
-    monkeypatch.setattr(postgres_search, "FACET_SAMPLE", 2)
+    monkeypatch.setattr(postgres_search, "MATCH_LIMIT", 2)
     client = postgres_search_app.test_client()
     estimated = client.get("/api/v1/search").get_json()
     assert estimated["total_exact"] is False and estimated["facets_exact"] is False

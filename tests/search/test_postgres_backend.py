@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_doc, postgres_backend
 
-from globe.search import SearchQuery, postgres_search
+from globe.search import PostgresBackend, SearchQuery, postgres_search
 
 
 def test_a_body_too_varied_for_one_tsvector_is_still_indexed(request):
@@ -41,14 +41,13 @@ def test_small_result_sets_are_counted_exactly(request):
 
 
 def test_past_the_count_limit_the_total_is_an_estimate_never_below_what_was_counted(request, monkeypatch):
-    monkeypatch.setattr(postgres_search, "COUNT_LIMIT", 10)
-    monkeypatch.setattr(postgres_search, "FACET_SAMPLE", 8)
+    monkeypatch.setattr(postgres_search, "MATCH_LIMIT", 8)
     backend = postgres_backend(request)
     backend.apply(_many_docs(40, "drill"), [], wait=True)
     results = backend.search(SearchQuery(text="drill"))
     assert not results.total_is_exact and not results.facets_are_exact
-    assert results.total >= 11
-    # Facet counts come from 8 matches, scaled to the total: in proportion, and never zero.
+    assert results.total >= 9
+    # Facet counts come from the 9 matches read, scaled to the total: in proportion, and never zero.
     level = results.facets["level"]
     assert set(level) <= {"a2", "b1"} and all(count >= 1 for count in level.values())
     assert sum(level.values()) == pytest.approx(results.total, rel=0.2)
@@ -76,3 +75,41 @@ def test_snippet_window_starts_and_ends_on_whole_words(request):
     words = snippet.replace("<mark>", "").replace("</mark>", "").split()
     assert "pronunciation" in words
     assert all(w == "pronunciation" or w[:4] in ("word", "more") and w[4:].isdigit() for w in words)
+
+
+def test_past_the_match_limit_title_and_tag_matches_come_first_then_the_newest(request, monkeypatch):
+    backend = postgres_backend(request)
+    body_only = [make_doc(f"resource:{n}", f"Sheet {n}", "a drill worksheet, drill after drill", day=n)
+                 for n in range(1, 7)]
+    in_title = [make_doc("resource:20", "Drill", "worksheet", day=0),
+                make_doc("resource:21", "Listening", "worksheet", day=1, tags=("drill",)),
+                make_doc("resource:22", "Drill and drill", "worksheet", day=2),
+                make_doc("resource:23", "Drill", "worksheet on word stress", day=3)]
+    backend.apply([*body_only, *in_title], [], wait=True)
+    ranked = [hit.doc_id for hit in backend.search(SearchQuery(text="drill -stress")).hits]
+    assert ranked[0] == "resource:22" and ranked[1:7] != [f"resource:{n}" for n in range(6, 0, -1)]
+
+    monkeypatch.setattr(postgres_search, "MATCH_LIMIT", 3)
+    results = backend.search(SearchQuery(text="drill -stress"))
+    assert not results.total_is_exact
+    ids = [hit.doc_id for hit in results.hits]
+    assert ids == ["resource:22", "resource:21", "resource:20",        # title or tags match, newest first
+                   *(f"resource:{n}" for n in range(6, 0, -1))]            # then the others, newest first
+    across_tiers = backend.search(SearchQuery(text="drill -stress", page=2, per_page=2))
+    assert [hit.doc_id for hit in across_tiers.hits] == ids[2:4]
+
+
+def test_an_index_of_the_previous_layout_keeps_answering_and_taking_writes_until_rebuilt(request, monkeypatch):
+    backend = postgres_backend(request)
+    monkeypatch.setattr(postgres_search, "MATCH_LIMIT", 1)       # the order that reads head_tsv
+    backend.apply(_many_docs(3, "drill"), [], wait=True)
+    with backend.engine.begin() as connection:                    # as version 1 left it
+        connection.exec_driver_sql(f'ALTER TABLE "{backend.schema}".documents DROP COLUMN head_tsv')
+        connection.exec_driver_sql(f"""COMMENT ON TABLE "{backend.schema}".documents IS 'globe-search 1'""")
+    upgraded = PostgresBackend(backend.engine, schema=backend.schema)
+    assert upgraded.stats()["needs_rebuild"] is True
+    assert upgraded.apply([make_doc("resource:9", "Drill", "worksheet", day=9)], [], wait=True)
+    assert [hit.doc_id for hit in upgraded.search(SearchQuery(text="drill")).hits][:2] == \
+        ["resource:9", "resource:1"]       # its title matches; the others have no head yet
+    upgraded.rebuild([make_doc("resource:1", "Drill", "text")])
+    assert upgraded.stats()["needs_rebuild"] is False
