@@ -1,7 +1,7 @@
 """The PostgreSQL full-text search backend: documents in a table with a weighted tsvector.
 
-Matching uses a RUM index on the tsvector when the server has it (phrases are checked inside the
-index, from its stored positions), else GIN; how much work one search does is bounded as
+Matching uses a GIN index on the tsvector, which also holds pairs of adjacent common words (so a
+phrase of common words is one index lookup); how much work one search does is bounded as
 postgres_search explains. Writers take a shared advisory lock and rebuild() an exclusive
 one, so no change lands in a table that a rebuild is about to replace; the rebuilt table is
 swapped in by renaming, in one transaction, while searches go on.
@@ -20,12 +20,15 @@ from sqlalchemy.exc import OperationalError
 
 from globe.search.base import PreparedQuery, SearchDocument, SearchQuery, SearchResults
 from globe.search.postgres_schema import (
+    COMMON_SAMPLE,
+    COMMON_TABLE,
     CONFIG,
     LIVE_TABLE,
     SCHEMA_VERSION,
     WORDS_TABLE,
     Features,
     check_identifier,
+    choose_common_words,
     create_indexes,
     create_tables,
     install,
@@ -75,7 +78,7 @@ class PostgresBackend:
             if deletes:
                 connection.execute(text(f'DELETE FROM "{self.schema}".{LIVE_TABLE} WHERE doc_id = ANY(:ids)'),
                                    {"ids": list(deletes)})
-            self._write(connection, LIVE_TABLE, WORDS_TABLE, list(latest.values()))
+            self._write(connection, (LIVE_TABLE, WORDS_TABLE, COMMON_TABLE), list(latest.values()))
         return True
 
     def rebuild(self, documents: Iterable[SearchDocument], *,
@@ -85,19 +88,18 @@ class PostgresBackend:
         The exclusive lock is held on its own connection throughout, so concurrent apply() calls
         wait or return False and their changes stay queued instead of landing in the old table.
         """
-        features = self._ready()
+        self._ready()
         suffix = secrets.token_hex(4)
-        table, words = f"{LIVE_TABLE}_{suffix}", f"{WORDS_TABLE}_{suffix}"
-        with self.engine.connect() as lock_connection:
-            with lock_connection.begin():
-                if not self._lock(lock_connection, shared=False, wait=True):
-                    raise TimeoutError(f"The search tables in {self.schema} stayed locked by another writer.")
-                try:
-                    count = self._fill(features, table, words, documents, progress)
-                    self._swap(lock_connection, table, words)
-                except BaseException:
-                    self._drop_staged(table, words)
-                    raise
+        staged = (f"{LIVE_TABLE}_{suffix}", f"{WORDS_TABLE}_{suffix}", f"{COMMON_TABLE}_{suffix}")
+        with self.engine.connect() as lock_connection, lock_connection.begin():
+            if not self._lock(lock_connection, shared=False, wait=True):
+                raise TimeoutError(f"The search tables in {self.schema} stayed locked by another writer.")
+            try:
+                count = self._fill(staged, documents, progress)
+                self._swap(lock_connection, staged)
+            except BaseException:
+                self._drop_staged(staged)
+                raise
         return count
 
     def clear(self) -> None:
@@ -107,19 +109,28 @@ class PostgresBackend:
                 raise TimeoutError(f"The search tables in {self.schema} stayed locked by another writer.")
             connection.execute(text(f'TRUNCATE "{self.schema}".{LIVE_TABLE}, "{self.schema}".{WORDS_TABLE}'))
 
-    def _fill(self, features: Features, table: str, words: str, documents: Iterable[SearchDocument],
+    def _fill(self, staged: tuple[str, str, str], documents: Iterable[SearchDocument],
               progress: Callable[[int], None] | None) -> int:
+        """Write the documents into the staged tables; the common words are chosen once the first
+        COMMON_SAMPLE are in (or all of them, if fewer), and every later document gets its pairs."""
+        table, words, common = staged
         with self.engine.begin() as connection:
-            create_tables(connection, self.schema, table, words)
+            create_tables(connection, self.schema, table, words, common)
         seen: set[str] = set()
         unique = (doc for doc in documents if doc.doc_id not in seen and not seen.add(doc.doc_id))
+        chosen = False
         for batch in _batches(unique, BATCH):
             with self.engine.begin() as connection:
-                self._write(connection, table, words, batch)
+                self._write(connection, staged, batch)
+                if not chosen and len(seen) >= COMMON_SAMPLE:
+                    choose_common_words(connection, self.schema, table, common)
+                    chosen = True
             if progress:
                 progress(len(seen))
         with self.engine.begin() as connection:
-            create_indexes(connection, self.schema, table, words, features)
+            if not chosen:
+                choose_common_words(connection, self.schema, table, common)
+            create_indexes(connection, self.schema, table)
         # Statistics for the planner, and a visibility map so counts can skip reading rows.
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text(f'VACUUM (ANALYZE) "{self.schema}".{table}'))
@@ -127,23 +138,25 @@ class PostgresBackend:
             progress(len(seen))
         return len(seen)
 
-    def _swap(self, connection: Connection, table: str, words: str) -> None:
+    def _swap(self, connection: Connection, staged_tables: tuple[str, str, str]) -> None:
         """Rename the filled tables into place and drop the old ones, in the lock's transaction."""
         schema = self.schema
-        for live, staged in ((LIVE_TABLE, table), (WORDS_TABLE, words)):
+        for live, staged in zip((LIVE_TABLE, WORDS_TABLE, COMMON_TABLE), staged_tables, strict=True):
             connection.execute(text(f'DROP TABLE IF EXISTS "{schema}".{live}_old'))
             connection.execute(text(f'ALTER TABLE "{schema}".{live} RENAME TO {live}_old'))
             connection.execute(text(f'ALTER TABLE "{schema}".{staged} RENAME TO {live}'))
             connection.execute(text(f'DROP TABLE "{schema}".{live}_old'))
 
-    def _drop_staged(self, table: str, words: str) -> None:
+    def _drop_staged(self, staged: tuple[str, str, str]) -> None:
         with self.engine.begin() as connection:
-            connection.execute(text(f'DROP TABLE IF EXISTS "{self.schema}".{table}, "{self.schema}".{words}'))
+            connection.execute(text("DROP TABLE IF EXISTS " + ", ".join(f'"{self.schema}".{t}' for t in staged)))
 
-    def _write(self, connection: Connection, table: str, words: str, documents: list[SearchDocument]) -> None:
+    def _write(self, connection: Connection, tables: tuple[str, str, str], documents: list[SearchDocument]) -> None:
+        """Upsert documents into (documents, words, common words) tables."""
         if not documents:
             return
-        connection.execute(text(upsert_sql(self.schema, table)), [row(doc) for doc in documents])
+        table, words, common = tables
+        connection.execute(text(upsert_sql(self.schema, table, common)), [row(doc) for doc in documents])
         connection.execute(text(words_sql(self.schema, table, words)),
                            {"doc_ids": [doc.doc_id for doc in documents]})
 
@@ -170,7 +183,8 @@ class PostgresBackend:
         request = PreparedQuery.from_query(query)
         features = self._ready()
         tables = Tables(documents=f'"{self.schema}".{LIVE_TABLE}', words=f'"{self.schema}".{WORDS_TABLE}',
-                        config=f'"{self.schema}".{CONFIG}', fuzzy=features.fuzzy)
+                        common=f'"{self.schema}".{COMMON_TABLE}', config=f'"{self.schema}".{CONFIG}',
+                        fuzzy=features.fuzzy)
         with self._reading() as connection:
             return answer(connection, tables, request)
 
@@ -180,7 +194,7 @@ class PostgresBackend:
             return dict(connection.execute(text(f'SELECT doc_id, version FROM "{self.schema}".{LIVE_TABLE}')).all())
 
     def stats(self) -> dict[str, Any]:
-        features = self._ready()
+        self._ready()
         live = f'"{self.schema}".{LIVE_TABLE}'
         with self._reading() as connection:
             return {
@@ -188,7 +202,11 @@ class PostgresBackend:
                 "documents": connection.scalar(text(f"SELECT count(*) FROM {live}")),
                 "size_bytes": connection.scalar(text("SELECT pg_total_relation_size(to_regclass(:t))"), {"t": live}),
                 "schema": self.schema,
-                "rank_index": "rum" if features.rum else "gin",
+                "rank_index": connection.scalar(text(
+                    "SELECT a.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = CAST(:t AS regclass) "
+                    "AND a.amname IN ('gin', 'rum') AND pg_get_indexdef(i.indexrelid) LIKE '%(tsv%' LIMIT 1"),
+                    {"t": live}),
                 "needs_rebuild": layout_version(connection, self.schema) != SCHEMA_VERSION,
             }
 

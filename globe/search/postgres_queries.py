@@ -5,6 +5,10 @@ them), so that stemming and stop words are exactly those of the index. Leaves th
 nothing (stop words only) are dropped as the Whoosh backend drops them: they constrain nothing.
 The analyzed leaves come back as PostgreSQL's own tsquery text (quoted, escaped lexemes), and are
 joined with & | ! into one tsquery per text subtree, passed as a bound parameter.
+
+A phrase whose adjacent words are common is matched through the pair lexemes the index holds for
+them ('also~gcloud', see postgres_schema.pairs_tsvector): exactly for two words, and for longer
+phrases as the pairs AND the phrase itself (the pairs find few candidates, the phrase checks them).
 """
 from __future__ import annotations
 
@@ -17,16 +21,21 @@ from sqlalchemy.engine import Connection
 
 from globe.search import query_syntax as qs
 from globe.search.base import fold, normalize_facet_value
+from globe.search.postgres_schema import PAIR_JOINER
 
 TITLE_WEIGHT = "A"
 _QUOTED_LEXEME = re.compile(r"'(?:[^']|'')*'")
+_PLAIN_PHRASE = re.compile(r"'(?:[^'\\]|''|\\.)*'(?: <(?:-|\d+)> '(?:[^'\\]|''|\\.)*')+")
+_PHRASE_PART = re.compile(r"'((?:[^'\\]|''|\\.)*)'|<(-|\d+)>")
 
 
 @dataclass(frozen=True)
 class TextLeaf:
-    """An analyzed word, phrase or prefix: tsquery text such as `'speak' <-> 'lesson'`."""
+    """An analyzed word, phrase or prefix: tsquery text such as `'speak' <-> 'lesson'`; `matching`
+    is what finds the same documents through pairs of common words, when it applies."""
     tsquery: str
     in_title_only: bool = False
+    matching: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,13 +54,16 @@ def quote_operand(value: str) -> str:
 class Planner:
     """Analyzes every text leaf of a tree in one round trip, then builds plans from the results."""
 
-    def __init__(self, connection: Connection, config: str):
+    def __init__(self, connection: Connection, config: str, common: str | None = None):
         self.connection = connection
         self.config = config
+        self.common = common            # the table of common lexemes, when pairs are indexed
         self._analyzed: dict[tuple[str, str], str] = {}
+        self._common: set[str] = set()
 
     def plan(self, node: qs.Node | None) -> Plan | None:
         self._analyze(list(_leaf_operands(node)))
+        self._find_common([self._analyzed[op] for op in _leaf_operands(node)])
         return self._plan(node)
 
     def lexemes(self, word: qs.Word) -> list[str]:
@@ -72,6 +84,15 @@ class Planner:
              "simple": [kind == "simple" for kind, _ in missing]}).scalars().all()
         self._analyzed.update(zip(missing, rows, strict=True))
 
+    def _find_common(self, analyzed: list[str]) -> None:
+        """Which lexemes of the phrases are common (one round trip, only for queries with a phrase)."""
+        lexemes = {lexeme for tsquery in analyzed for lexeme in (phrase_parts(tsquery) or ((), ()))[0]}
+        if self.common is None or not lexemes - self._common:
+            return
+        self._common |= set(self.connection.scalar(text(
+            f"SELECT ARRAY(SELECT unnest(c.lexemes) INTERSECT SELECT unnest(CAST(:lexemes AS text[]))) "
+            f"FROM {self.common} c"), {"lexemes": sorted(lexemes)}) or ())
+
     def _plan(self, node: qs.Node | None) -> Plan | None:
         if isinstance(node, qs.Not):
             inner = self._plan(node.node)
@@ -86,8 +107,42 @@ class Planner:
             return FacetLeaf(f"{node.facet}={value}") if value else None
         if isinstance(node, (qs.Word, qs.Phrase, qs.Prefix)):
             analyzed = self._analyzed[_operand(node)]
-            return TextLeaf(analyzed, node.field == "title") if analyzed else None
+            return TextLeaf(analyzed, node.field == "title", pair_tsquery(analyzed, self._common)) if analyzed else None
         return None
+
+
+def phrase_parts(tsquery: str) -> tuple[list[str], list[int]] | None:
+    """The lexemes of a plain phrase (`'a' <-> 'b' <2> 'c'`) and the distances between them, or None
+    for anything else (a word, a prefix, a title: phrase with its weight)."""
+    if not _PLAIN_PHRASE.fullmatch(tsquery.strip()):
+        return None
+    lexemes, distances = [], []
+    for lexeme, distance in _PHRASE_PART.findall(tsquery):
+        if distance:
+            distances.append(1 if distance == "-" else int(distance))
+        else:
+            lexemes.append(re.sub(r"\\(.)", r"\1", lexeme.replace("''", "'")))
+    return lexemes, distances
+
+
+def pair_tsquery(tsquery: str, common: set[str]) -> str | None:
+    """The phrase matched through its pairs of adjacent common lexemes, or None if it has none.
+
+    Two lexemes: the pair alone, exact since the pair is indexed wherever they are adjacent. More:
+    the pairs narrow the candidates, and the phrase itself is still checked (positions, gaps).
+    """
+    parts = phrase_parts(tsquery)
+    if parts is None:
+        return None
+    lexemes, distances = parts
+    pairs = [quote_operand(f"{first}{PAIR_JOINER}{second}")
+             for first, second, distance in zip(lexemes, lexemes[1:], distances)
+             if distance == 1 and first in common and second in common]
+    if not pairs:
+        return None
+    if len(lexemes) == 2:
+        return pairs[0]
+    return " & ".join(dict.fromkeys(pairs)) + f" & ( {tsquery} )"
 
 
 def _operand(node: qs.Word | qs.Phrase | qs.Prefix) -> tuple[str, str]:
@@ -133,21 +188,22 @@ def is_text(plan: Plan) -> bool:
     return False
 
 
-def tsquery_text(plan: Plan) -> str:
-    """The tsquery of a text-only subtree."""
+def tsquery_text(plan: Plan, *, pairs: bool = False) -> str:
+    """The tsquery of a text-only subtree; with `pairs`, for matching in a tsvector holding them."""
     if isinstance(plan, TextLeaf):
-        return f"( {plan.tsquery} )"
+        return f"( {plan.matching if pairs and plan.matching else plan.tsquery} )"
     if isinstance(plan, qs.Not):
-        return f"!{tsquery_text(plan.node)}"
+        return f"!{tsquery_text(plan.node, pairs=pairs)}"
     joiner = " & " if isinstance(plan, qs.And) else " | "
-    return "( " + joiner.join(map(tsquery_text, plan.nodes)) + " )"
+    return "( " + joiner.join(tsquery_text(node, pairs=pairs) for node in plan.nodes) + " )"
 
 
 def condition(plan: Plan, params: Params, column: str = "d.tsv") -> str:
     """A SQL condition on table alias `d` that holds for the documents matching `plan`, its words
-    looked for in the tsvector `column` (the whole document, or its head: title and tags)."""
+    looked for in the tsvector `column` (the whole document with its pairs, or its head: title and
+    tags, without pairs)."""
     if is_text(plan):
-        return f"{column} @@ {params.add(tsquery_text(plan), 'tsquery')}"
+        return f"{column} @@ {params.add(tsquery_text(plan, pairs=column == 'd.tsv'), 'tsquery')}"
     if isinstance(plan, FacetLeaf):
         return f"d.facets @> {params.add([plan.key], 'text[]')}"
     if isinstance(plan, qs.Not):

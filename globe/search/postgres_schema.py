@@ -20,17 +20,24 @@ from sqlalchemy.exc import DBAPIError
 from globe.search.base import SearchDocument, fold
 
 # Bump when the table layout or the text analysis change: stats() then reports needs_rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LIVE_TABLE = "documents"
 WORDS_TABLE = "words"
+COMMON_TABLE = "common_words"
+# Common lexemes (whose adjacent pairs are indexed, see pairs_tsvector) are chosen when the index is
+# rebuilt, on the first COMMON_SAMPLE documents, as the Whoosh backend chooses its common words.
+COMMON_SAMPLE = 2_000
+COMMON_SAMPLE_MIN = 500
+COMMON_SHARE = 0.02
+COMMON_LIMIT = 2_000
+PAIR_JOINER = "~"                   # the text parser splits words on it, so no indexed word holds it
 CONFIG = "globe_english"
 _SAFE_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,50}$")
 
 
 @dataclass(frozen=True)
 class Features:
-    """What this PostgreSQL server offers: RUM orders matches by rank inside the index."""
-    rum: bool
+    """What this PostgreSQL server offers."""
     unaccent: bool
     fuzzy: bool                 # fuzzystrmatch, for spelling suggestions
 
@@ -46,19 +53,18 @@ def install(connection: Connection, schema: str) -> Features:
     """Create the extensions, the schema, the text search configuration and the live tables."""
     # Two processes starting at once would race on CREATE ... IF NOT EXISTS: take turns.
     connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('globe-search-install'))"))
-    features = Features(rum=_extension(connection, "rum"), unaccent=_extension(connection, "unaccent"),
-                        fuzzy=_extension(connection, "fuzzystrmatch"))
+    features = Features(unaccent=_extension(connection, "unaccent"), fuzzy=_extension(connection, "fuzzystrmatch"))
     connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     if not connection.scalar(text("SELECT 1 FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace "
                                   "WHERE n.nspname = :schema AND c.cfgname = :config"),
                              {"schema": schema, "config": CONFIG}):
         _create_config(connection, schema, features)
     if not connection.scalar(text("SELECT to_regprocedure(:name) IS NOT NULL"),
-                             {"name": f'"{schema}".head_tsvector(text, text)'}):
+                             {"name": f'"{schema}".with_pairs(tsvector, text[])'}):
         _create_tsvector_functions(connection, schema)
     if not table_exists(connection, schema, LIVE_TABLE):
-        create_tables(connection, schema, LIVE_TABLE, WORDS_TABLE)
-        create_indexes(connection, schema, LIVE_TABLE, WORDS_TABLE, features)
+        create_tables(connection, schema, LIVE_TABLE, WORDS_TABLE, COMMON_TABLE)
+        create_indexes(connection, schema, LIVE_TABLE)
     elif layout_version(connection, schema) < SCHEMA_VERSION:
         _keep_older_table_usable(connection, schema)
     return features
@@ -69,13 +75,16 @@ def _keep_older_table_usable(connection: Connection, schema: str) -> None:
 
     Version 1 had no head_tsv: an empty one (added without rewriting the table) puts every match of
     a large result set in the second tier, newest first; documents written meanwhile get theirs.
+    Versions 1 and 2 had no common words: an empty set means no pairs are written or looked for.
     """
     connection.execute(text(f'ALTER TABLE "{schema}".{LIVE_TABLE} '
                             f"ADD COLUMN IF NOT EXISTS head_tsv tsvector NOT NULL DEFAULT ''"))
+    if not table_exists(connection, schema, COMMON_TABLE):
+        _create_common_table(connection, schema, COMMON_TABLE)
 
 
 def _extension(connection: Connection, name: str) -> bool:
-    """Whether the extension is there, creating it if this role may (RUM needs a superuser once)."""
+    """Whether the extension is there, creating it if this role may (else a superuser must, once)."""
     if connection.scalar(text("SELECT 1 FROM pg_extension WHERE extname = :name"), {"name": name}):
         return True
     if not connection.scalar(text("SELECT 1 FROM pg_available_extensions WHERE name = :name"), {"name": name}):
@@ -129,13 +138,39 @@ def _create_tsvector_functions(connection: Connection, schema: str) -> None:
                 END;
             END LOOP;
         END $$"""))
+    # Pairs of adjacent common lexemes ("also~gcloud"), from the tsvector's own positions, so they
+    # follow PostgreSQL's stemming and stop words exactly: 'also' <-> 'gcloud' holds in a document
+    # if and only if it has the lexeme 'also~gcloud'. They carry no positions (ts_rank_cd and
+    # phrases ignore them). ts_delete twice keeps the common lexemes only (a binary search each).
+    connection.execute(text(f"""
+        CREATE OR REPLACE FUNCTION "{schema}".pairs_tsvector(tsv tsvector, common text[]) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE AS $$
+            WITH kept AS (SELECT ts_delete(tsv, tsvector_to_array(ts_delete(tsv, common))) AS t),
+                 at AS (SELECT u.lexeme, p FROM kept, unnest(kept.t) u, unnest(u.positions) p)
+            SELECT coalesce(array_to_tsvector(array_agg(DISTINCT a.lexeme || '{PAIR_JOINER}' || b.lexeme)),
+                            ''::tsvector)
+            FROM at a JOIN at b ON b.p = a.p + 1
+        $$"""))
+    # A tsvector at PostgreSQL's 1 MB limit keeps its words without pairs (its phrases of common
+    # words are then not found) rather than failing the batch.
+    connection.execute(text(f"""
+        CREATE OR REPLACE FUNCTION "{schema}".with_pairs(tsv tsvector, common text[]) RETURNS tsvector
+        LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+            IF cardinality(common) = 0 THEN
+                RETURN tsv;
+            END IF;
+            RETURN tsv || "{schema}".pairs_tsvector(tsv, common);
+        EXCEPTION WHEN program_limit_exceeded THEN
+            RETURN tsv;
+        END $$"""))
 
 
 def table_exists(connection: Connection, schema: str, table: str) -> bool:
     return bool(connection.scalar(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": f'"{schema}".{table}'}))
 
 
-def create_tables(connection: Connection, schema: str, table: str, words: str) -> None:
+def create_tables(connection: Connection, schema: str, table: str, words: str, common: str) -> None:
     connection.execute(text(f"""
         CREATE TABLE "{schema}".{table} (
             doc_id text PRIMARY KEY,
@@ -150,7 +185,7 @@ def create_tables(connection: Connection, schema: str, table: str, words: str) -
             version text NOT NULL,
             principals text[] NOT NULL,
             facets text[] NOT NULL,          -- "facet=value", in each facet's order
-            tsv tsvector NOT NULL,           -- title A, tags B, body C
+            tsv tsvector NOT NULL,           -- title A, tags B, body C; pairs of common words
             head_tsv tsvector NOT NULL       -- title A, tags B: what ranks very large result sets
         ) WITH (toast_tuple_target = 128)"""))
     # Rows of a few hundred bytes: the body and the tsvector go to TOAST (read for a page of hits, or
@@ -162,14 +197,37 @@ def create_tables(connection: Connection, schema: str, table: str, words: str) -
     # Words (stems and, from titles and tags, spellings) for "did you mean"; never pruned, since a
     # suggestion is only offered after checking that a visible document holds it.
     connection.execute(text(f'CREATE TABLE "{schema}".{words} (word text COLLATE "C" PRIMARY KEY)'))
+    _create_common_table(connection, schema, common)
 
 
-def create_indexes(connection: Connection, schema: str, table: str, words: str, features: Features) -> None:
-    """After bulk filling, for speed; names carry the table's, so a rebuilt table's never collide."""
-    if features.rum:
-        connection.execute(text(f'CREATE INDEX {table}_tsv ON "{schema}".{table} USING rum (tsv rum_tsvector_ops)'))
-    else:
-        connection.execute(text(f'CREATE INDEX {table}_tsv ON "{schema}".{table} USING gin (tsv)'))
+def _create_common_table(connection: Connection, schema: str, common: str) -> None:
+    """One row: the common lexemes of its generation of documents (empty until chosen: no pairs)."""
+    connection.execute(text(f'CREATE TABLE "{schema}".{common} (lexemes text[] NOT NULL)'))
+    connection.execute(text(f"INSERT INTO \"{schema}\".{common} VALUES ('{{}}')"))
+
+
+def choose_common_words(connection: Connection, schema: str, table: str, common: str) -> None:
+    """Record the lexemes in COMMON_SHARE of the documents written so far (a sample, at least
+    COMMON_SAMPLE_MIN), at most COMMON_LIMIT, and add their pairs to those documents."""
+    sample = connection.scalar(text(f'SELECT count(*) FROM "{schema}".{table}'))
+    if sample < COMMON_SAMPLE_MIN:
+        return
+    connection.execute(text(
+        f'UPDATE "{schema}".{common} SET lexemes = ARRAY(SELECT word FROM ts_stat(:documents) '
+        f"WHERE ndoc >= :threshold ORDER BY ndoc DESC, word LIMIT {COMMON_LIMIT})"),
+        {"documents": f'SELECT tsv FROM "{schema}".{table}', "threshold": COMMON_SHARE * sample})
+    connection.execute(text(f'UPDATE "{schema}".{table} SET tsv = "{schema}".with_pairs(tsv, c.lexemes) '
+                            f'FROM "{schema}".{common} c'))
+
+
+def create_indexes(connection: Connection, schema: str, table: str) -> None:
+    """After bulk filling, for speed; names carry the table's, so a rebuilt table's never collide.
+
+    GIN, not RUM: ranking is ts_rank_cd over at most MATCH_LIMIT rows, so RUM's ordering inside the
+    index is not used, and GIN reads several common words' documents several times faster; phrases
+    of common words are found through their pairs, where RUM's stored positions were needed.
+    """
+    connection.execute(text(f'CREATE INDEX {table}_tsv ON "{schema}".{table} USING gin (tsv)'))
     connection.execute(text(f'CREATE INDEX {table}_head ON "{schema}".{table} USING gin (head_tsv)'))
     connection.execute(text(f'CREATE INDEX {table}_principals ON "{schema}".{table} USING gin (principals)'))
     connection.execute(text(f'CREATE INDEX {table}_facets ON "{schema}".{table} USING gin (facets)'))
@@ -182,10 +240,11 @@ def layout_version(connection: Connection, schema: str) -> int:
     return int(comment.rsplit(" ", 1)[-1]) if comment.startswith("globe-search ") else 0
 
 
-def upsert_sql(schema: str, table: str) -> str:
-    """The statement that writes one document (run with executemany)."""
-    tsv = (f'"{schema}".document_tsvector(coalesce(:folded_title, :title), :folded_tags, '
-           f"coalesce(:folded_body, :body))")
+def upsert_sql(schema: str, table: str, common: str) -> str:
+    """The statement that writes one document (run with executemany), with the pairs of the common
+    words of its table's generation."""
+    tsv = (f'"{schema}".with_pairs("{schema}".document_tsvector(coalesce(:folded_title, :title), :folded_tags, '
+           f'coalesce(:folded_body, :body)), (SELECT c.lexemes FROM "{schema}".{common} c))')
     head_tsv = f'"{schema}".head_tsvector(coalesce(:folded_title, :title), :folded_tags)'
     columns = ("doc_id, object_id, title, body, url, summary, community_name, updated, created, version, "
                "principals, facets")
@@ -206,7 +265,8 @@ def words_sql(schema: str, table: str, words: str) -> str:
     return (f'INSERT INTO "{schema}".{words} (word) '
             f"SELECT DISTINCT w FROM \"{schema}\".{table} d, unnest(tsvector_to_array(d.tsv) || "
             f"tsvector_to_array(to_tsvector('simple', d.title || ' ' || {tags}))) AS w "
-            f"WHERE d.doc_id = ANY(:doc_ids) AND length(w) < 64 ON CONFLICT DO NOTHING")
+            f"WHERE d.doc_id = ANY(:doc_ids) AND length(w) < 64 AND strpos(w, '{PAIR_JOINER}') = 0 "
+            f"ON CONFLICT DO NOTHING")
 
 
 def row(doc: SearchDocument) -> dict[str, Any]:
