@@ -166,10 +166,10 @@ class WhooshBackend:
         (self.index_dir / generation / COMMON_WORDS_FILE).write_text("\n".join(sorted(common)), encoding="utf-8")
         writer = self._build_writer(self._open_index(generation))
         try:
-            for doc in chain(sample, unique):
+            for indexed, doc in enumerate(chain(sample, unique), start=1):
                 writer.add_document(**document_fields(doc, common))
-                if progress and len(seen) % PROGRESS_EVERY == 0:
-                    progress(len(seen))
+                if progress and indexed % PROGRESS_EVERY == 0:
+                    progress(indexed)
         except BaseException:
             writer.cancel()
             raise
