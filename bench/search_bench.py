@@ -60,6 +60,15 @@ def documents(corpus: Corpus, resources: int, pages: int):
             file_types=() if is_page else (rng.choice(FILE_TYPES),), language="en", version=str(n))
 
 
+def timed_build(backend: SearchBackend, corpus: Corpus, resources: int, pages: int, where: object) -> float:
+    """Index the benchmark corpus with backend.rebuild() (as `flask globe reindex` does), in seconds."""
+    print(f"Indexing {resources + pages} documents into {where} ...", flush=True)
+    started = time.monotonic()
+    backend.rebuild(documents(corpus, resources, pages),
+                    progress=lambda n: print(f"  {n}", flush=True) if n % 20000 == 0 else None)
+    return time.monotonic() - started
+
+
 def query_classes(corpus: Corpus) -> dict[str, list[str]]:
     rng = random.Random(9)
     counts: dict[str, int] = {}
@@ -174,13 +183,7 @@ def main() -> None:
     corpus = Corpus(paragraphs=40000)
     total = args.resources + args.pages
     backend = WhooshBackend(folder / "index")
-    build_seconds = float("nan")
-    if not args.reuse:
-        print(f"Indexing {total} documents into {folder} ...", flush=True)
-        started = time.monotonic()
-        backend.rebuild(documents(corpus, args.resources, args.pages),
-                        progress=lambda n: print(f"  {n}", flush=True) if n % 20000 == 0 else None)
-        build_seconds = time.monotonic() - started
+    build_seconds = float("nan") if args.reuse else timed_build(backend, corpus, args.resources, args.pages, folder)
     size_mb = backend.stats()["size_bytes"] / 2**20
     classes = query_classes(corpus)
     for queries in classes.values():  # warm the searcher as a running server would be

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import Corpus  # noqa: E402
-from search_bench import documents, measure_backend, query_classes  # noqa: E402
+from search_bench import measure_backend, query_classes, timed_build  # noqa: E402
 
 from globe.search import PostgresBackend  # noqa: E402
 
@@ -52,11 +51,7 @@ def main() -> None:
     total = args.resources + args.pages
     try:
         if not args.database:
-            print(f"Indexing {total} documents into database {name} ...", flush=True)
-            started = time.monotonic()
-            backend.rebuild(documents(corpus, args.resources, args.pages),
-                            progress=lambda n: print(f"  {n}", flush=True) if n % 20000 == 0 else None)
-            build_seconds = time.monotonic() - started
+            build_seconds = timed_build(backend, corpus, args.resources, args.pages, f"database {name}")
             print(f"full build: {build_seconds:.0f} s = {total / build_seconds:.0f} documents/s")
         stats = backend.stats()
         classes = query_classes(corpus)
