@@ -19,12 +19,13 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError, FileIndex, LockError
 from whoosh.multiproc import MpWriter
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
 from globe.search import whoosh_pool
 from globe.search.base import PreparedQuery, SearchDocument, SearchQuery, SearchResults
-from globe.search.whoosh_cache import IndexCache
+from globe.search.whoosh_cache import IndexCache, SegmentCache
 from globe.search.whoosh_schema import (
     COMMON_SAMPLE,
     SCHEMA_VERSION,
@@ -247,23 +248,33 @@ class WhooshBackend:
         self._searcher, self._generation = index.searcher(), generation
         self._cache.retain(leaf.reader() for leaf, _ in self._searcher.leaf_searchers()
                              if leaf.reader().doc_count_all())
-        if self.warm_terms:
-            threading.Thread(target=self._warm, args=(self._searcher,), name="globe-search-warm", daemon=True).start()
+        cold = self._cold_segments() if self.warm_terms else []
+        if cold:
+            threading.Thread(target=self._warm, args=(self._searcher, cold), name="globe-search-warm",
+                             daemon=True).start()
         return self._searcher
 
-    def _warm(self, searcher: Searcher) -> None:
+    def _cold_segments(self) -> list[tuple[IndexReader, SegmentCache]]:
+        """Large segments of the new searcher whose frequent words nobody has read yet (claimed here,
+        under the lock, so that one thread reads each segment's)."""
+        cold = []
+        for leaf, _ in self._searcher.leaf_searchers():
+            reader = leaf.reader()
+            if reader.doc_count_all() < WARM_SEGMENT_DOCS:
+                continue
+            cache = self._cache.for_reader(reader)
+            if not cache.warmed:
+                cache.warmed = True
+                cold.append((reader, cache))
+        return cold
+
+    def _warm(self, searcher: Searcher, cold: list[tuple[IndexReader, SegmentCache]]) -> None:
         """Read the most frequent body words of large new segments while searches go on.
 
         The first query on a common word otherwise reads its postings from disk (tens of ms at
         100,000 documents). One term at a time under the lock: a search waits for one term at most.
         """
-        with self._lock:
-            if self._searcher is not searcher:
-                return
-            caches = [(leaf.reader(), self._cache.for_reader(leaf.reader())) for leaf, _ in searcher.leaf_searchers()
-                      if leaf.reader().doc_count_all() >= WARM_SEGMENT_DOCS]
-            pending = chain.from_iterable(cache.warm(reader, "body", self.warm_terms)
-                                          for reader, cache in caches if not cache.warmed)
+        pending = chain.from_iterable(cache.warm(reader, "body", self.warm_terms) for reader, cache in cold)
         finished = object()
         while True:
             with self._lock:

@@ -237,7 +237,7 @@ class SegmentCache:
         self._facets: dict[str, FacetValues] = {}
         self._live: tuple[int, int] | None = None
         self._derived: dict[str, object] = {}
-        self.warmed = False
+        self.warmed = False     # claimed by WhooshBackend's warming thread
 
     def live(self, reader: IndexReader) -> int:
         """Documents not deleted. A segment only ever gains deletions, so their count is a version."""
@@ -262,7 +262,6 @@ class SegmentCache:
     def warm(self, reader: IndexReader, field: str, count: int) -> Iterator[None]:
         """Read the `count` most frequent terms of `field` into the caches, yielding after each one
         so that the caller can let searches in between (see WhooshBackend's warming thread)."""
-        self.warmed = True
         for _, term in reader.most_frequent_terms(field, count):
             self.term(reader, field, term.decode("utf-8") if isinstance(term, bytes) else term)
             yield
