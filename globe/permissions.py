@@ -1,20 +1,25 @@
-"""Who may do what: the one table of rules, used by services, views, templates, search and the API.
+"""Who may do what and who may see what: the one owner of Globe's access rules.
 
-Roles are compared here and nowhere else. `can()` answers, `require()` raises, and
-`visible_scope()` turns the same rules into filters for SQL and search queries."""
+Roles are compared here and nowhere else. `can()` answers and `require()` raises from the RULES
+table. Visibility has one definition per kind of content (a `Visibility` made of `Grant`s), and
+each yields the three forms Globe needs: the yes/no check, the SQL filter for lists, and the
+principals the search index stores, so a page, a list and a search result never disagree."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_login import AnonymousUserMixin
-from sqlalchemy import Boolean, bindparam, or_, select, true
+from sqlalchemy import exists, false, or_, select, true
 
 from .errors import PermissionDenied, Unauthorized
 from .extensions import db
-from .models import Community, Membership
+from .models import Assignment, Community, Membership, Proposal, TeamMember, WikiPage
+from .models.communities import ROLES
+from .models.incubator import ACTIVE_ASSIGNMENT_STATES, PUBLIC_STATES
 
-COMMUNITY_ROLE_RANK = {"member": 1, "editor": 2, "facilitator": 3}
+COMMUNITY_ROLE_RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}
+TEAM_READERS = ("active", "invited")  # invited people read a proposal to decide whether to join
 
 
 class Anonymous(AnonymousUserMixin):
@@ -48,6 +53,140 @@ def community_role(actor, community: Community | None) -> str | None:
     )
 
 
+def role_at_least(held: str | None, role: str) -> bool:
+    """True when a held CoP role (or None) includes `role`: roles are ordered, each includes the ones before."""
+    return held is not None and COMMUNITY_ROLE_RANK[held] >= COMMUNITY_ROLE_RANK[role]
+
+
+def by_rank(role: str | None) -> int:
+    """Sort key putting facilitators first, then editors, then members."""
+    return -COMMUNITY_ROLE_RANK.get(role or "", 0)
+
+
+# --- visibility: who may see each kind of content ----------------------------------------------
+
+PUBLIC, ADMINS = "public", "role:admin"
+
+
+class Grant:
+    """One reason a person may see a thing, written in two forms side by side: the principals an
+    object hands out (stored in the search index, and compared with the viewer's for the yes/no
+    check) and the SQL clause selecting the objects a viewer's scope reaches (for lists)."""
+
+    def principals(self, target) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def clause(self, scope: Scope):
+        raise NotImplementedError
+
+
+class PublicCommunity(Grant):
+    """Everyone reads a public CoP's content. SQL: on Community."""
+
+    def principals(self, target):
+        community = community_of(target)
+        return (PUBLIC,) if community is not None and community.is_public else ()
+
+    def clause(self, scope):
+        return Community.visibility == "public"
+
+
+class CommunityMembers(Grant):
+    """Active members read their CoP's content (requests and invitations give nothing). SQL: on Community."""
+
+    def principals(self, target):
+        community = community_of(target)
+        return (f"cop:{community.id}",) if community is not None else ()
+
+    def clause(self, scope):
+        return Community.id.in_(scope.member_community_ids) if scope.member_community_ids else false()
+
+
+class SiteAdmins(Grant):
+    def principals(self, target):
+        return (ADMINS,)
+
+    def clause(self, scope):
+        return true() if scope.is_admin else false()
+
+
+class AcceptedInKnowledgeBase(Grant):
+    """Accepted knowledge-base pages are readable by everyone, whatever their CoP's visibility. SQL: on WikiPage."""
+
+    def principals(self, page):
+        accepted = getattr(page, "in_knowledge_base", False) and not getattr(page, "is_deleted", False)
+        return (PUBLIC,) if accepted else ()
+
+    def clause(self, scope):
+        return (WikiPage.kb_status == "accepted") & WikiPage.is_deleted.is_(False)
+
+
+class Showcased(Grant):
+    """Accepted and launched projects are in the public showcase. SQL: on Proposal."""
+
+    def principals(self, proposal):
+        return (PUBLIC,) if proposal is not None and proposal.is_public else ()
+
+    def clause(self, scope):
+        return Proposal.status.in_(PUBLIC_STATES)
+
+
+class ProposalTeam(Grant):
+    """The team, and people invited to it. SQL: on Proposal."""
+
+    def principals(self, proposal):
+        return tuple(f"user:{m.user_id}" for m in sorted(proposal.team, key=lambda m: m.user_id)
+                     if m.status in TEAM_READERS) if proposal is not None else ()
+
+    def clause(self, scope):
+        if scope.user_id is None:
+            return false()
+        return exists().where(TeamMember.proposal_id == Proposal.id, TeamMember.user_id == scope.user_id,
+                              TeamMember.status.in_(TEAM_READERS))
+
+
+class ProposalMentors(Grant):
+    """Mentors asked to mentor the proposal, or who agreed. SQL: on Proposal."""
+
+    def principals(self, proposal):
+        return tuple(f"user:{a.mentor_id}" for a in sorted(proposal.assignments, key=lambda a: a.mentor_id)
+                     if a.status in ACTIVE_ASSIGNMENT_STATES) if proposal is not None else ()
+
+    def clause(self, scope):
+        if scope.user_id is None:
+            return false()
+        return exists().where(Assignment.proposal_id == Proposal.id, Assignment.mentor_id == scope.user_id,
+                              Assignment.status.in_(ACTIVE_ASSIGNMENT_STATES))
+
+
+class Visibility:
+    """Who may see one kind of content: any of its grants suffices."""
+
+    def __init__(self, *grants: Grant) -> None:
+        self.grants = grants
+
+    def principals(self, target) -> tuple[str, ...]:
+        """What the search index stores for this object ("public" alone when anyone may see it)."""
+        found = dict.fromkeys(p for grant in self.grants for p in grant.principals(target))
+        return (PUBLIC,) if PUBLIC in found else tuple(found)
+
+    def sql_filter(self, scope: Scope):
+        """A WHERE clause keeping the rows this scope may see."""
+        return or_(*(grant.clause(scope) for grant in self.grants))
+
+    def allows(self, actor, target) -> bool:
+        principals = self.principals(target)
+        return PUBLIC in principals or visible_scope(actor).sees(principals)
+
+    def rule(self, actor, target) -> bool:
+        return target is not None and self.allows(actor, target)
+
+
+COMMUNITY_CONTENT = Visibility(PublicCommunity(), CommunityMembers(), SiteAdmins())
+WIKI_PAGE = Visibility(*COMMUNITY_CONTENT.grants, AcceptedInKnowledgeBase())
+PROPOSAL = Visibility(Showcased(), ProposalTeam(), ProposalMentors(), SiteAdmins())
+
+
 # --- building blocks -------------------------------------------------------------------------
 
 def logged_in(actor, target) -> bool:
@@ -64,8 +203,7 @@ def curator(actor, target) -> bool:
 
 def at_least(role: str) -> Rule:
     def rule(actor, target) -> bool:
-        held = community_role(actor, community_of(target))
-        return held is not None and COMMUNITY_ROLE_RANK[held] >= COMMUNITY_ROLE_RANK[role]
+        return role_at_least(community_role(actor, community_of(target)), role)
     rule.__name__ = f"at_least_{role}"
     return rule
 
@@ -85,19 +223,16 @@ def wiki_open_to_members(actor, target) -> bool:
     return bool(community and community.members_can_edit_wiki) and at_least("member")(actor, target)
 
 
-def in_knowledge_base(actor, target) -> bool:
-    """Accepted knowledge-base pages are readable by everyone, whatever their CoP's visibility."""
-    return bool(getattr(target, "in_knowledge_base", False)) and not getattr(target, "is_deleted", False)
-
-
 def may_join(actor, target) -> bool:
     """A logged-in non-member may join or ask to join unless the CoP is invite-only."""
     return (logged_in(actor, target) and community_role(actor, target) is None
             and target.policy != "invite")
 
 
-def is_mentor(actor, target) -> bool:
-    return bool(actor.is_authenticated and actor.is_mentor)
+def owns(actor, target) -> bool:
+    """The person who shared a resource (or owns a thing with an owner)."""
+    owner_id = getattr(target, "owner_id", None)
+    return bool(actor.is_authenticated and owner_id is not None and owner_id == actor.id)
 
 
 def on_team(actor, proposal) -> bool:
@@ -120,17 +255,13 @@ def asked_mentor(actor, assignment) -> bool:
 def assigned_mentor(actor, proposal) -> bool:
     """A mentor asked (or agreed) to mentor this proposal."""
     return bool(actor.is_authenticated and proposal is not None and any(
-        a.mentor_id == actor.id and a.status in ("invited", "accepted") for a in proposal.assignments))
+        a.mentor_id == actor.id and a.status in ACTIVE_ASSIGNMENT_STATES for a in proposal.assignments))
 
 
 def own_mentor_profile(actor, mentor) -> bool:
     """A mentor acting on their own mentor profile (the target is the mentor, a User)."""
     return bool(actor.is_authenticated and actor.is_mentor and mentor is not None
                 and getattr(mentor, "id", None) == actor.id)
-
-
-def showcased(actor, proposal) -> bool:
-    return bool(proposal is not None and proposal.is_public)
 
 
 def any_of(*rules: Rule) -> Rule:
@@ -141,8 +272,13 @@ def all_of(*rules: Rule) -> Rule:
     return lambda actor, target: all(rule(actor, target) for rule in rules)
 
 
-view_content = any_of(site_admin, public_community, at_least("member"))
-manage_community = all_of(not_archived, any_of(site_admin, at_least("facilitator")))
+def writes(*rules: Rule) -> Rule:
+    """A change inside a CoP: allowed by any of the rules, and never in an archived (read-only) CoP."""
+    return all_of(not_archived, any_of(*rules))
+
+
+view_content = COMMUNITY_CONTENT.rule
+manage_community = writes(site_admin, at_least("facilitator"))
 
 # --- the table -------------------------------------------------------------------------------
 
@@ -157,19 +293,21 @@ RULES: dict[str, Rule] = {
     "communities.join": all_of(not_archived, may_join),
     "communities.manage_members": manage_community,
     "wiki.read": view_content,
-    "wiki.read_page": any_of(view_content, in_knowledge_base),
-    "wiki.edit": all_of(not_archived, any_of(site_admin, at_least("editor"), wiki_open_to_members)),
-    "wiki.delete": all_of(not_archived, any_of(site_admin, at_least("editor"))),
-    "wiki.restore": any_of(site_admin, at_least("facilitator")),
-    "wiki.propose_public": any_of(site_admin, all_of(public_community, at_least("editor")),
+    "wiki.read_page": WIKI_PAGE.rule,
+    "wiki.edit": writes(site_admin, at_least("editor"), wiki_open_to_members),
+    "wiki.delete": writes(site_admin, at_least("editor")),
+    "wiki.view_deleted": any_of(site_admin, at_least("facilitator")),
+    "wiki.restore": writes(site_admin, at_least("facilitator")),
+    "wiki.propose_public": writes(site_admin, all_of(public_community, at_least("editor")),
                                   at_least("facilitator")),
     "knowledge_base.curate": curator,
     "resources.view": view_content,
-    "resources.add": all_of(not_archived, any_of(site_admin, at_least("member"))),
-    "resources.moderate": any_of(site_admin, at_least("facilitator")),
+    "resources.add": writes(site_admin, at_least("member")),
+    "resources.edit": writes(site_admin, owns, at_least("facilitator")),
+    "resources.moderate": writes(site_admin, at_least("facilitator")),
     "incubator.propose": logged_in,
     "incubator.manage": site_admin,
-    "proposals.view": any_of(site_admin, on_team, invited_to_team, assigned_mentor, showcased),
+    "proposals.view": PROPOSAL.rule,
     "proposals.read_private": any_of(site_admin, on_team, invited_to_team, assigned_mentor),
     "proposals.act_as_team": any_of(site_admin, on_team),
     "proposals.discuss": any_of(site_admin, on_team, assigned_mentor),
@@ -199,7 +337,7 @@ def require(actor, action: str, target=None) -> None:
 
 @dataclass(frozen=True)
 class Scope:
-    """What one viewer may see, as data that SQL and search filters are built from."""
+    """What one viewer may see, as data: the principals they hold and the CoPs they belong to."""
 
     user_id: int | None
     is_admin: bool
@@ -207,32 +345,20 @@ class Scope:
 
     def principals(self) -> tuple[str, ...]:
         """Search access principals: a document is visible when it shares one of these."""
-        found = ["public"]
+        found = [PUBLIC]
         if self.user_id is not None:
             found.append(f"user:{self.user_id}")
         found += [f"cop:{cid}" for cid in sorted(self.member_community_ids)]
         if self.is_admin:
-            found.append("role:admin")
+            found.append(ADMINS)
         return tuple(found)
+
+    def sees(self, principals: tuple[str, ...]) -> bool:
+        return not set(principals).isdisjoint(self.principals())
 
     def community_filter(self):
         """A WHERE clause on Community selecting the CoPs whose content this viewer may read."""
-        if self.is_admin:
-            return true()
-        clauses = [Community.visibility == "public"]
-        if self.member_community_ids:
-            clauses.append(Community.id.in_(self.member_community_ids))
-        return or_(*clauses)
-
-    def params(self) -> dict:
-        """Values for VISIBLE_COMMUNITY, the same filter written once with bound parameters."""
-        return {"scope_ids": sorted(self.member_community_ids), "scope_admin": self.is_admin}
-
-
-# The community filter as a fixed clause, for hot statements built once at import (values from params()).
-VISIBLE_COMMUNITY = or_(Community.visibility == "public",
-                        Community.id.in_(bindparam("scope_ids", expanding=True)),
-                        bindparam("scope_admin", type_=Boolean))
+        return COMMUNITY_CONTENT.sql_filter(self)
 
 
 def visible_scope(actor) -> Scope:

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, undefer
 
 from ..extensions import db
-from ..models import Community, Proposal, Resource, ResourceVersion, WikiPage
+from ..models import Proposal, Resource, ResourceVersion, WikiPage
+from ..permissions import COMMUNITY_CONTENT, PROPOSAL, WIKI_PAGE
 from ..urls import wiki_page_path
 from .base import SearchDocument
 
@@ -16,17 +17,12 @@ MAX_BODY_CHARS = 1_000_000  # the searchable and highlightable text kept per doc
 BATCH = 500
 
 
-def community_principals(community: Community) -> tuple[str, ...]:
-    """Public CoPs' content is for everyone; members-only content for members and admins."""
-    return ("public",) if community.is_public else (f"cop:{community.id}", "role:admin")
-
-
 def wiki_document(page: WikiPage) -> SearchDocument | None:
     """A live wiki page; accepted knowledge-base pages are public wherever they live."""
     if page.is_deleted or page.current_revision is None:
         return None
     community = page.community
-    principals = ("public",) if page.in_knowledge_base else community_principals(community)
+    principals = WIKI_PAGE.principals(page)
     body = plain_text(page.current_revision.html)
     return SearchDocument(
         doc_id=f"wiki:{page.id}", kinds=("knowledge_base", "wiki") if page.in_knowledge_base else ("wiki",),
@@ -43,7 +39,7 @@ def resource_document(resource: Resource) -> SearchDocument:
     return SearchDocument(
         doc_id=f"resource:{resource.id}", kinds=("resource",), object_id=resource.id, title=resource.title,
         body=f"{description}\n\n{text}"[:MAX_BODY_CHARS], url=f"/resources/{resource.id}",
-        updated=resource.updated_at, created=resource.created_at, principals=community_principals(community),
+        updated=resource.updated_at, created=resource.created_at, principals=COMMUNITY_CONTENT.principals(resource),
         community_slug=community.slug, community_name=community.name, tags=tuple(resource.values("tag")),
         levels=tuple(resource.values("level")), skills=tuple(resource.values("skill")),
         age_groups=tuple(resource.values("age_group")), resource_type=resource.resource_type,
@@ -75,20 +71,22 @@ def plain_text(html: str) -> str:
 
 
 def project_document(proposal: Proposal) -> SearchDocument:
-    """Showcased projects are public; others only for their team, their mentors and admins."""
+    """Showcased projects are public with the fields their public page shows (title and summary); the
+    others are for their team, their mentors and admins, with every field the team wrote."""
+    principals = PROPOSAL.principals(proposal)
     if proposal.is_public:
-        principals: tuple[str, ...] = ("public",)
+        body, tags = proposal.summary, ()
     else:
-        people = {m.user_id for m in proposal.team if m.status == "active"} | {
-            a.mentor_id for a in proposal.assignments if a.status in ("invited", "accepted")}
-        principals = tuple(f"user:{user_id}" for user_id in sorted(people)) + ("role:admin",)
+        body = "\n\n".join((proposal.summary, plain_text(proposal.description_html), proposal.problem,
+                             proposal.audience, proposal.milestones))
+        tags = tuple(proposal.needs or ())
     community = proposal.community
     return SearchDocument(
         doc_id=f"project:{proposal.id}", kinds=("project",), object_id=proposal.id, title=proposal.title,
-        body="\n\n".join((proposal.summary, plain_text(proposal.description_html), proposal.problem, proposal.audience)),
+        body=body,
         url=f"/incubator/{proposal.id}", updated=proposal.updated_at, created=proposal.created_at,
         principals=principals, community_slug=community.slug if community else None,
-        community_name=community.name if community else None, tags=tuple(proposal.needs or ()),
+        community_name=community.name if community else None, tags=tags,
         summary=proposal.summary[:300], version=f"{proposal.updated_at.isoformat()}:{proposal.status}:{principals}")
 
 

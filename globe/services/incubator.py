@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import wiki
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from ..db import transaction
@@ -10,9 +10,9 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Community, User
 from ..models.base import utcnow
-from ..models.incubator import (ACTIVE_ASSIGNMENT_STATES, EDITABLE_STATES, PUBLIC_STATES, STATES, Assignment,
+from ..models.incubator import (EDITABLE_STATES, STATES, Assignment,
                                 Proposal, Review, TeamMember, TimelineEvent)
-from ..permissions import can, require
+from ..permissions import PROPOSAL, can, require, visible_scope
 from .notifications import notify
 from .search import queue_for_indexing
 from .validation import Checker, parse_tags
@@ -36,6 +36,13 @@ TEXT_LIMITS = {"title": 200, "summary": 500, "description": 20000, "problem": 50
 
 # --- reading ---------------------------------------------------------------------------------
 
+def get_editable(actor, proposal_id: int) -> Proposal:
+    """A proposal its team may edit: checked before any field is shown (its edit form holds private fields)."""
+    proposal = get_proposal(actor, proposal_id)
+    require(actor, "proposals.act_as_team", proposal)
+    return proposal
+
+
 def get_proposal(actor, proposal_id: int) -> Proposal:
     """A proposal the actor may see (drafts only by their team, mentors and admins); else NotFound."""
     proposal = db.session.get(Proposal, proposal_id)
@@ -50,16 +57,7 @@ def visible_proposals(actor, *, status: str | None = None) -> list[Proposal]:
         selectinload(Proposal.community), selectinload(Proposal.team).selectinload(TeamMember.user))
     if status is not None:
         query = query.where(Proposal.status == status)
-    if not can(actor, "incubator.manage"):
-        clauses = [Proposal.status.in_(PUBLIC_STATES)]
-        if actor.is_authenticated and actor.id is not None:
-            clauses += [
-                exists().where(TeamMember.proposal_id == Proposal.id, TeamMember.user_id == actor.id),
-                exists().where(Assignment.proposal_id == Proposal.id, Assignment.mentor_id == actor.id,
-                               Assignment.status.in_(ACTIVE_ASSIGNMENT_STATES)),
-            ]
-        query = query.where(or_(*clauses))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.where(PROPOSAL.sql_filter(visible_scope(actor)))))
 
 
 def timeline(actor, proposal: Proposal) -> list[TimelineEvent]:
@@ -141,7 +139,9 @@ def _invite(actor, proposal: Proposal, user_id: int) -> TeamMember:
 def invite_to_team(actor, proposal: Proposal, user_id: int) -> TeamMember:
     require(actor, "proposals.act_as_team", proposal)
     with transaction():
-        return _invite(actor, proposal, user_id)
+        member = _invite(actor, proposal, user_id)
+        queue_for_indexing("project", proposal.id)  # the invited person may now find it
+    return member
 
 
 def accept_team_invitation(actor, proposal: Proposal) -> TeamMember:

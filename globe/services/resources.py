@@ -222,7 +222,7 @@ def find_duplicate(community: Community, sha256: str, *, exclude: Resource | Non
 
 def add_version(actor, resource: Resource, upload) -> ResourceVersion:
     """A new file for a resource its owner shared; earlier versions stay downloadable."""
-    _require_owner(actor, resource)
+    require(actor, "resources.edit", resource)
     if resource.is_link:
         raise InvalidInput({"file": ["A link resource has no files; share the file as a new resource."]})
     with transaction() as tx:
@@ -294,17 +294,12 @@ def record_download(resource: Resource) -> None:
 
 def may_edit(actor, resource: Resource) -> bool:
     """Its owner, the CoP's facilitators and site admins change or remove a resource."""
-    return bool(actor.is_authenticated and (actor.id == resource.owner_id or can(actor, "resources.moderate", resource)))
-
-
-def _require_owner(actor, resource: Resource) -> None:
-    if not may_edit(actor, resource):
-        require(actor, "resources.moderate", resource)  # raises the right error for this actor
+    return can(actor, "resources.edit", resource)
 
 
 def update_resource(actor, resource: Resource, **metadata) -> Resource:
     """Edit metadata (the owner, a facilitator of the CoP, or an admin)."""
-    _require_owner(actor, resource)
+    require(actor, "resources.edit", resource)
     clean = check_metadata(resource.community, metadata, partial=True)
     with transaction():
         _apply(resource, clean)
@@ -316,7 +311,7 @@ def update_resource(actor, resource: Resource, **metadata) -> Resource:
 
 def delete_resource(actor, resource: Resource) -> None:
     """Remove a resource and, once no other row uses them, its stored files."""
-    _require_owner(actor, resource)
+    require(actor, "resources.edit", resource)
     keys = {version.storage_key for version in resource.versions}
     resource_id = resource.id
     with transaction() as tx:

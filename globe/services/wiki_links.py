@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 import wiki
-from sqlalchemy import bindparam, delete, or_, select, tuple_, update
+from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager
 
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Community, WikiAttachment, WikiLink, WikiPage, WikiRedirect
 from ..models.base import utcnow
-from ..permissions import VISIBLE_COMMUNITY, visible_scope
+from ..permissions import visible_scope
 from ..urls import wiki_attachment_path, wiki_new_page_path, wiki_page_path
 
 
@@ -124,21 +124,17 @@ def refresh_pages_linking_to(community: Community, slugs: set[str]) -> None:
         refresh_current_rendering(page)
 
 
-# Built once: this runs on every page view.
-_BACKLINKS = (
-    select(WikiPage).join(WikiLink, WikiLink.page_id == WikiPage.id)
-    .join(Community, Community.id == WikiPage.community_id).options(contains_eager(WikiPage.community))
-    .where(WikiLink.target_community == bindparam("community"),
-           or_(WikiLink.target_slug == bindparam("slug"),
-               WikiLink.target_slug.in_(select(WikiRedirect.slug).where(WikiRedirect.page_id == bindparam("page")))),
-           WikiPage.is_deleted.is_(False), WikiPage.id != bindparam("page"), VISIBLE_COMMUNITY)
-    .order_by(WikiPage.title))
-
-
 def backlinks(actor, page: WikiPage) -> list[WikiPage]:
     """Live pages the actor may read that link to this page, by its address or an old one (one query)."""
-    params = {"community": page.community.slug, "slug": page.slug, "page": page.id, **visible_scope(actor).params()}
-    return list(db.session.scalars(_BACKLINKS, params).unique())
+    old_addresses = select(WikiRedirect.slug).where(WikiRedirect.page_id == page.id)
+    query = (select(WikiPage).join(WikiLink, WikiLink.page_id == WikiPage.id)
+             .join(Community, Community.id == WikiPage.community_id).options(contains_eager(WikiPage.community))
+             .where(WikiLink.target_community == page.community.slug,
+                    or_(WikiLink.target_slug == page.slug, WikiLink.target_slug.in_(old_addresses)),
+                    WikiPage.is_deleted.is_(False), WikiPage.id != page.id,
+                    visible_scope(actor).community_filter())
+             .order_by(WikiPage.title))
+    return list(db.session.scalars(query).unique())
 
 
 def wanted_pages(community: Community) -> list[tuple[str, str, int]]:

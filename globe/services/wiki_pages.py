@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Community, User, WikiPage, WikiRedirect, WikiRevision
 from ..models.base import utcnow
-from ..permissions import require, visible_scope
+from ..permissions import can, require, visible_scope
 from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
 from .validation import Checker, parse_tags
@@ -75,15 +75,20 @@ def view_validator(community_slug: str, page_slug: str) -> tuple | None:
     return tuple(row) if row is not None else None
 
 
-def find_page_by_address(community_slug: str, page_slug: str) -> WikiPage | None:
-    """The page at /c/<community>/wiki/<page> with its CoP, current revision and author, in one query."""
-    return db.session.scalar(_PAGE_BY_ADDRESS, {"community": community_slug, "page": page_slug})
-
-
-def redirect_target(community: Community, slug: str) -> WikiPage | None:
-    """The page that used to live at this address, if it was renamed."""
-    return db.session.scalar(select(WikiPage).join(WikiRedirect, WikiRedirect.page_id == WikiPage.id).where(
-        WikiRedirect.community_id == community.id, WikiRedirect.slug == slug))
+def open_address(actor, community: Community, page_slug: str) -> tuple[WikiPage | None, WikiPage | None]:
+    """What /c/<community>/wiki/<page> shows this actor: (the page, None), (None, the page it was renamed
+    to), or (None, None) for a page not written yet. Permission is checked before anything about the
+    address is said, so a reader who may not see a CoP learns nothing of its pages, moved or not."""
+    page = db.session.scalar(_PAGE_BY_ADDRESS, {"community": community.slug, "page": page_slug})
+    if page is not None:
+        require(actor, "wiki.read_page", page)
+        return page, None
+    moved = db.session.scalar(select(WikiPage).join(WikiRedirect, WikiRedirect.page_id == WikiPage.id).where(
+        WikiRedirect.community_id == community.id, WikiRedirect.slug == page_slug))
+    if moved is not None and can(actor, "wiki.read_page", moved):
+        return None, moved
+    require(actor, "wiki.read", community)
+    return None, None
 
 
 def get_page(actor, community: Community, slug: str, *, action: str = "wiki.read_page") -> WikiPage:
@@ -97,7 +102,7 @@ def get_page(actor, community: Community, slug: str, *, action: str = "wiki.read
 
 
 def list_pages(actor, community: Community, *, deleted: bool = False) -> list[WikiPage]:
-    require(actor, "wiki.restore" if deleted else "wiki.read", community)
+    require(actor, "wiki.view_deleted" if deleted else "wiki.read", community)
     return list(db.session.scalars(select(WikiPage).where(
         WikiPage.community_id == community.id, WikiPage.is_deleted.is_(deleted)).order_by(WikiPage.title)))
 

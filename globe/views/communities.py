@@ -143,6 +143,7 @@ def create():
 @login_required
 def edit(slug: str):
     community = communities.get_community(slug)
+    require(current_user, "communities.edit", community)  # on every method, before the settings are read
     form = CommunityForm(obj=community)
     if form.validate_on_submit():
         try:
@@ -152,8 +153,6 @@ def edit(slug: str):
         else:
             flash("Settings saved.", "success")
             return redirect(url_for("communities.home", slug=community.slug))
-    elif not form.is_submitted():
-        require(current_user, "communities.edit", community)
     return render_template("communities/edit.html", form=form, community=community,
                            confirm=ConfirmForm()), form_status(form)
 

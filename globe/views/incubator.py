@@ -47,7 +47,7 @@ def new():
 @bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int):
-    proposal = incubator.get_proposal(current_user, proposal_id)
+    proposal = incubator.get_editable(current_user, proposal_id)
     form = ProposalForm(obj=proposal)
     _community_choices(form)
     if request.method == "GET":

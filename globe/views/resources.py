@@ -105,6 +105,7 @@ def _linked_data(resource) -> dict | None:
 @login_required
 def edit(resource_id: int):
     resource = resources.get_resource(current_user, resource_id)
+    require(current_user, "resources.edit", resource)  # on every method, before the form is filled
     form = MetadataForm(obj=resource)
     if request.method == "GET":
         for field, facet in (("levels", "level"), ("skills", "skill"), ("age_groups", "age_group")):
@@ -118,8 +119,6 @@ def edit(resource_id: int):
         else:
             flash("Resource updated.", "success")
             return redirect(url_for("resources.view", resource_id=resource.id))
-    elif not form.is_submitted() and not resources.may_edit(current_user, resource):
-        require(current_user, "resources.moderate", resource)
     return render_template("resources/edit.html", resource=resource, form=form), form_status(form)
 
 

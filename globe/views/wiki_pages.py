@@ -11,7 +11,7 @@ from ..page_cache import compress, get_page_cache, html_response, is_plain_anony
 from ..permissions import require
 from ..services import communities, wiki_attachments, wiki_links, wiki_pages
 from ..services.knowledge_base import open_request
-from ..services.wiki_pages import EditConflict, find_page_by_address, redirect_target
+from ..services.wiki_pages import EditConflict, open_address
 from . import form_status, int_arg
 from .files import send_stored
 
@@ -39,10 +39,12 @@ def view(slug: str, page_slug: str):
         cached = get_page_cache().get(cache_key, validator) if validator else None
         if cached is not None:
             return html_response(cached)
-    page = find_page_by_address(slug, page_slug)
+    community = _community(slug)
+    page, moved = open_address(current_user, community, page_slug)
+    if moved is not None:
+        return redirect(url_for(".view", slug=slug, page_slug=moved.slug, redirected_from=page_slug), 301)
     if page is None:
-        return _missing_page(slug, page_slug)
-    require(current_user, "wiki.read_page", page)
+        return render_template("wiki_pages/missing.html", community=community, page_slug=page_slug), 404
     html = render_template("wiki_pages/page.html", community=page.community, page=page,
                            revision=page.current_revision, backlinks=wiki_links.backlinks(current_user, page),
                            kb_request=open_request(page) if page.kb_status else None,
@@ -53,16 +55,6 @@ def view(slug: str, page_slug: str):
         return html
     get_page_cache().put(cache_key, validator, body)
     return html_response(body)
-
-
-def _missing_page(slug: str, page_slug: str):
-    """A renamed page's old address redirects; otherwise offer to create the page."""
-    community = _community(slug)
-    moved = redirect_target(community, page_slug)
-    if moved is not None:
-        return redirect(url_for(".view", slug=slug, page_slug=moved.slug, redirected_from=page_slug), 301)
-    require(current_user, "wiki.read", community)
-    return render_template("wiki_pages/missing.html", community=community, page_slug=page_slug), 404
 
 
 @bp.route("/-/new", methods=["GET", "POST"])

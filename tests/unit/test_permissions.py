@@ -193,3 +193,18 @@ def test_only_the_mentor_asked_answers_an_assignment(incubator_world):
     assignment = next(a for a in proposals["showcased"].assignments if a.mentor_id == people["assigned_mentor"].id)
     assert {kind: can(people[kind], "assignments.answer", assignment) for kind in KINDS} == {
         kind: kind == "assigned_mentor" for kind in KINDS}
+
+
+WRITES_INSIDE_A_COP = ("communities.join", "communities.manage_members", "wiki.edit", "wiki.delete", "wiki.restore",
+                       "wiki.propose_public", "resources.add", "resources.edit", "resources.moderate")
+
+
+@pytest.mark.parametrize("action", WRITES_INSIDE_A_COP)
+def test_an_archived_community_is_read_only_for_everyone(world, action):
+    """Archiving makes a CoP read-only through one rule: every change inside it is refused, even to admins,
+    while reading goes on."""
+    from globe.services import communities
+    people, cops = world
+    communities.set_archived(people["admin"], cops["public"], True)
+    assert not any(can(person, action, cops["public"]) for person in people.values())
+    assert can(people["anonymous"], "communities.view_content", cops["public"])
