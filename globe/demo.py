@@ -216,6 +216,10 @@ RESOURCES = [
      "reading,teacher-development", "adapting-texts.txt",
      "How to adapt a coursebook reading text for mixed-ability classes: shorten, add a glossary, "
      "and write two sets of questions."),
+    ("materials-development", "Speaking games for B1 classes", "lesson-plan", "teens", "b1", "speaking",
+     "speaking-games.md", "# Speaking games for B1 classes\n\nFive speaking games that get every learner "
+     "talking: Just a minute, Alibi, Desert island, Hot seat and Would you rather. Each game takes ten "
+     "minutes and needs no materials."),
 ]
 
 

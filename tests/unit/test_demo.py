@@ -39,3 +39,12 @@ def test_running_the_demo_twice_keeps_its_own_accounts(app):
     assert second.exit_code == 0, second.output
     with app.app_context():
         assert accounts.find_user_by_email("admin@globe.example").is_admin
+
+
+def test_the_readme_search_example_finds_demo_content(app):
+    assert app.test_cli_runner().invoke(args=["globe", "demo"]).exit_code == 0
+
+    response = app.test_client().get("/api/v1/search?q=speaking+games&level=b1")
+
+    assert response.status_code == 200
+    assert any("Speaking games" in str(item) for item in response.get_json()["results"])
