@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import wiki
 
-from .errors import NotFound
+from .errors import Conflict, NotFound
 from .services import accounts, communities
 from .services.accounts import SYSTEM
 
@@ -81,6 +81,7 @@ MEMBERSHIPS = [
 
 def load_demo() -> dict:
     """Create whatever part of the demo is missing and describe the logins."""
+    _refuse_accounts_it_did_not_create()
     people = {email: _person(email, name, bio) for email, name, bio in PEOPLE}
     _roles(people)
     for slug, name, domain, policy, visibility in COMMUNITIES:
@@ -102,6 +103,28 @@ def load_demo() -> dict:
         ("newcomer@globe.example", "new teacher with a pending request"),
         ("mentor.*@globe.example", f"{len(MENTOR_POOL)} more mentors: paused, at capacity, conflicted, ..."),
     ]}
+
+
+def _demo_emails() -> set[str]:
+    return {email for email, *_ in PEOPLE} | {email for email, *_ in MENTOR_POOL}
+
+
+def _refuse_accounts_it_did_not_create() -> None:
+    """Raise Conflict, before anything is written, on a site with accounts the demo did not make.
+
+    The demo gives its accounts admin and mentor roles; adopting an address someone registered
+    first would hand those roles to that person. The demo's own accounts are those created with its
+    published password (the marker), and it runs only where every account is one of them."""
+    from .extensions import db
+    from .models import User
+    demo_emails = _demo_emails()
+    for user in db.session.scalars(db.select(User)):
+        if user.email not in demo_emails:
+            raise Conflict("This site has accounts the demo did not create; the demo only runs on a new "
+                           "site (or one holding nothing but the demo). Nothing was changed.")
+        if accounts.authenticate(user.email, DEMO_PASSWORD) is None:
+            raise Conflict(f"{user.email} was registered by someone else, not by the demo, so the demo "
+                           "will not give it any role. Nothing was changed.")
 
 
 def _person(email: str, name: str, bio: str):
@@ -193,6 +216,10 @@ RESOURCES = [
      "reading,teacher-development", "adapting-texts.txt",
      "How to adapt a coursebook reading text for mixed-ability classes: shorten, add a glossary, "
      "and write two sets of questions."),
+    ("materials-development", "Speaking games for B1 classes", "lesson-plan", "teens", "b1", "speaking",
+     "speaking-games.md", "# Speaking games for B1 classes\n\nFive speaking games that get every learner "
+     "talking: Just a minute, Alibi, Desert island, Hot seat and Would you rather. Each game takes ten "
+     "minutes and needs no materials."),
 ]
 
 

@@ -79,17 +79,19 @@ def _collect_shape(shape: BaseShape, collector: TextCollector) -> None:
 
 def extract_xlsx(path: Path, collector: TextCollector) -> None:
     """Cell values of every sheet (cached results for formulas), one tab-separated line per row."""
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        for sheet in workbook.worksheets:
-            if collector.is_full:
-                break
-            # Files often declare wrong dimensions; read the rows that are really there.
-            sheet.reset_dimensions()
-            rows = islice(sheet.iter_rows(values_only=True), MAX_ROWS_PER_SHEET)
-            collector.add(sheet.title + "\n" + table_text(_cell_texts(rows), collector.remaining))
-    finally:
-        workbook.close()
+    # Given a path, openpyxl refuses any name not ending in .xlsx; stored files have no suffix.
+    with open(path, "rb") as file:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                if collector.is_full:
+                    break
+                # Files often declare wrong dimensions; read the rows that are really there.
+                sheet.reset_dimensions()
+                rows = islice(sheet.iter_rows(values_only=True), MAX_ROWS_PER_SHEET)
+                collector.add(sheet.title + "\n" + table_text(_cell_texts(rows), collector.remaining))
+        finally:
+            workbook.close()
 
 
 def _cell_texts(rows: Iterable[tuple[object, ...]]) -> Iterator[list[str]]:

@@ -1,13 +1,16 @@
 """Text extraction from every family, its failures in words a user can read, and its limits."""
 from __future__ import annotations
 
+import io
 import subprocess
 import zipfile
 
 import pytest
 
 from globe.extract import extract_text, extract_text_inline, preview_excerpt
+from globe.extract.filetypes import DEFAULT_ALLOWED_EXTENSIONS, SNIFF_BYTES, check_upload
 from globe.extract.safety import UnsafeArchive, check_zip, read_member
+from globe.storage import LocalStorage
 
 
 @pytest.mark.parametrize("kind, family, words", [
@@ -268,3 +271,52 @@ def test_preview_skips_page_numbers_and_cuts_on_a_word():
 
 def test_a_short_preview_is_the_text_itself():
     assert preview_excerpt("Lesson plan for\nthe first week.") == "Lesson plan for the first week."
+
+
+_TEXT_SAMPLES = {
+    "rtf": rb"{\rtf1\ansi Tundra biome\par Permafrost}",
+    "html": b"<html><body><h1>Nocturnal birds</h1><p>Owls hunt</p></body></html>",
+    "htm": b"<!doctype html><p>Nocturnal birds</p>",
+    "txt": b"Nocturnal birds hunt at night.",
+    "md": b"# Nocturnal birds\n\nOwls hunt at night.",
+    "csv": b"bird,habit\nOwl,nocturnal\n",
+}
+_EXPECTED_WORDS = {
+    "pdf": "Photosynthesis", "docx": "Volcanoes unit", "pptx": "Fractions introduction",
+    "xlsx": "Amara\t17", "odt": "Water cycle", "odp": "Tectonic plates", "ods": "Bartholomew",
+    "rtf": "Permafrost", "csv": "Owl,nocturnal",
+}
+
+
+def _sample_bytes(documents, extension: str) -> bytes:
+    if extension in _TEXT_SAMPLES:
+        return _TEXT_SAMPLES[extension]
+    return getattr(documents, extension)().read_bytes()
+
+
+_MEDIA_EXTENSIONS = frozenset("png jpg jpeg gif webp mp3 ogg oga wav m4a mp4 webm".split())  # no text
+
+
+@pytest.mark.parametrize("extension", sorted(DEFAULT_ALLOWED_EXTENSIONS - _MEDIA_EXTENSIONS))
+def test_every_accepted_document_type_is_extracted_from_a_stored_suffixless_path(documents, extension):
+    content = _sample_bytes(documents, extension)
+    found = check_upload(content[:SNIFF_BYTES], f"upload.{extension}",
+                         allowed_extensions=DEFAULT_ALLOWED_EXTENSIONS)
+    storage = LocalStorage(documents.folder / "store")
+    path = storage.local_path(storage.save(io.BytesIO(content), max_bytes=2**20).key)
+
+    result = extract_text_inline(path, found.family)
+
+    assert path.suffix == ""
+    assert (result.status, result.error) == ("done", None)
+    assert _EXPECTED_WORDS.get(extension, "Nocturnal birds") in result.text
+
+
+def test_a_stored_spreadsheet_is_extracted_in_a_child_process(documents):
+    storage = LocalStorage(documents.folder / "store")
+    stored = storage.save(io.BytesIO(documents.xlsx().read_bytes()), max_bytes=2**20)
+
+    result = extract_text(storage.local_path(stored.key), "sheet")
+
+    assert (result.status, result.error) == ("done", None)
+    assert "Mitochondria quiz" in result.text
