@@ -1,7 +1,8 @@
 """Permanent paths of things, for what is stored or sent away from a request (cached HTML, search, feeds).
 
 Views use url_for(); these builders exist because services must not depend on a request."""
-from urllib.parse import quote
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit
 
 
 def community_path(community_slug: str) -> str:
@@ -26,3 +27,24 @@ def resource_path(resource_id: int) -> str:
 
 def project_path(proposal_id: int) -> str:
     return f"/incubator/{proposal_id}"
+
+
+def same_site_path(target: object) -> str | None:
+    r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so `/<tab>/evil.example`
+    or `/\evil.example` would leave the site; the value is judged both as given and once more decoded."""
+    if not isinstance(target, str) or not target:
+        return None
+    if all(_is_plain_local_path(form) for form in (target, unquote(target))):
+        return target
+    return None
+
+
+def _is_plain_local_path(text: str) -> bool:
+    if not text.startswith("/") or text.startswith("//") or "\\" in text or text != text.strip():
+        return False
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text):
+        return False
+    parts = urlsplit(text)
+    return not parts.scheme and not parts.netloc
