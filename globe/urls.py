@@ -48,3 +48,28 @@ def _is_plain_local_path(text: str) -> bool:
         return False
     parts = urlsplit(text)
     return not parts.scheme and not parts.netloc
+
+
+class PinnedSiteUrl:
+    """WSGI middleware: every request is served as if addressed to SITE_URL, whatever `Host` it carried.
+
+    url_for(_external=True), request.host_url and request.url_root then build every absolute link (sitemap,
+    feeds, OAI-PMH, API links, OpenSearch, cached pages) from the configured address, so a forged Host
+    header can never put another site's address into a page, a cache or an email."""
+
+    def __init__(self, wsgi_app, site_url: str):
+        parts = urlsplit(site_url.rstrip("/"))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"GLOBE_SITE_URL must be an http(s) address such as https://globe.example.org, "
+                             f"not {site_url!r}.")
+        self.wsgi_app = wsgi_app
+        self.scheme, self.host, self.prefix = parts.scheme, parts.netloc, parts.path
+        self.port = str(parts.port or (443 if parts.scheme == "https" else 80))
+        self.server_name = parts.hostname
+
+    def __call__(self, environ, start_response):
+        environ.update({"wsgi.url_scheme": self.scheme, "HTTP_HOST": self.host,
+                        "SERVER_NAME": self.server_name, "SERVER_PORT": self.port})
+        if self.prefix:
+            environ["SCRIPT_NAME"] = self.prefix
+        return self.wsgi_app(environ, start_response)
