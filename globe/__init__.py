@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, overrides)
+    _pin_site_url(app)
     _trust_proxies(app)
     _init_extensions(app)
     init_backends(app)
@@ -32,6 +33,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     templating.register(app)
     cli.register(app)
     return app
+
+
+def _pin_site_url(app: Flask) -> None:
+    """With SITE_URL set, absolute links never echo the client's Host header (applied inside ProxyFix,
+    so it has the last word over X-Forwarded-Host too)."""
+    if app.config["SITE_URL"]:
+        from .urls import PinnedSiteUrl
+        app.wsgi_app = PinnedSiteUrl(app.wsgi_app, str(app.config["SITE_URL"]))
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -44,8 +44,8 @@ DEFAULTS: dict[str, object] = {
     "TOKEN_DEFAULT_DAYS": 90,
     "OAI_ADMIN_EMAIL": "",  # the OAI-PMH contact harvesters see ("" -> webmaster@<host>)
     "INCUBATOR_SMALL_COP_SIZE": None,  # a mentor in a proposal's CoP of at most this many members is conflicted
+    "SITE_URL": "",  # public address for every absolute link, e.g. https://globe.example.org ("" -> the request's Host)
     # Email: notices also go by email when SMTP_HOST is set; empty -> only in the app (the bell).
-    "SITE_URL": "",  # public address for links in emails, e.g. https://globe.example.org ("" -> the request's)
     "SMTP_HOST": "",
     "SMTP_PORT": 587,
     "SMTP_SECURITY": "starttls",  # starttls | ssl (implicit TLS, usually port 465) | none

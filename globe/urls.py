@@ -1,7 +1,8 @@
 """Permanent paths of things, for what is stored or sent away from a request (cached HTML, search, feeds).
 
 Views use url_for(); these builders exist because services must not depend on a request."""
-from urllib.parse import quote
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit
 
 
 def community_path(community_slug: str) -> str:
@@ -26,3 +27,49 @@ def resource_path(resource_id: int) -> str:
 
 def project_path(proposal_id: int) -> str:
     return f"/incubator/{proposal_id}"
+
+
+def same_site_path(target: object) -> str | None:
+    r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so `/<tab>/evil.example`
+    or `/\evil.example` would leave the site; the value is judged both as given and once more decoded."""
+    if not isinstance(target, str) or not target:
+        return None
+    if all(_is_plain_local_path(form) for form in (target, unquote(target))):
+        return target
+    return None
+
+
+def _is_plain_local_path(text: str) -> bool:
+    if not text.startswith("/") or text.startswith("//") or "\\" in text or text != text.strip():
+        return False
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in text):
+        return False
+    parts = urlsplit(text)
+    return not parts.scheme and not parts.netloc
+
+
+class PinnedSiteUrl:
+    """WSGI middleware: every request is served as if addressed to SITE_URL, whatever `Host` it carried.
+
+    url_for(_external=True), request.host_url and request.url_root then build every absolute link (sitemap,
+    feeds, OAI-PMH, API links, OpenSearch, cached pages) from the configured address, so a forged Host
+    header can never put another site's address into a page, a cache or an email."""
+
+    def __init__(self, wsgi_app, site_url: str):
+        parts = urlsplit(site_url.rstrip("/"))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"GLOBE_SITE_URL must be an http(s) address such as https://globe.example.org, "
+                             f"not {site_url!r}.")
+        self.wsgi_app = wsgi_app
+        self.scheme, self.host, self.prefix = parts.scheme, parts.netloc, parts.path
+        self.port = str(parts.port or (443 if parts.scheme == "https" else 80))
+        self.server_name = parts.hostname
+
+    def __call__(self, environ, start_response):
+        environ.update({"wsgi.url_scheme": self.scheme, "HTTP_HOST": self.host,
+                        "SERVER_NAME": self.server_name, "SERVER_PORT": self.port})
+        if self.prefix:
+            environ["SCRIPT_NAME"] = self.prefix
+        return self.wsgi_app(environ, start_response)

@@ -1,6 +1,8 @@
 """HTML blueprints: thin views that parse input, call one service, and render or redirect."""
 from flask import abort, request
 
+from ..urls import same_site_path
+
 
 def form_status(form) -> int:
     """400 when a submitted form is shown again with errors, else 200."""
@@ -17,7 +19,4 @@ def int_arg(value) -> int:
 
 def safe_next(default: str) -> str:
     """The ?next= target when it stays on this site, else the default (no open redirects)."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return same_site_path(request.args.get("next")) or default
