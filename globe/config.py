@@ -66,6 +66,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     for key in ("SEARCH_INDEX_DIR", "UPLOAD_DIR"):
         app.config[key] = str((base / str(app.config[key])).resolve())
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or _default_database_url(app)
+    _check_secret_key(app)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_BYTES"]) + MB  # room for form fields
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
@@ -73,6 +74,17 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True  # Redis down: per-process limits, not 500s
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session; a long-open edit form still saves
+
+
+MIN_SECRET_KEY_CHARS = 32
+
+
+def _check_secret_key(app: Flask) -> None:
+    """A short key can be guessed, and with it every session forged: refuse one outside debug and tests."""
+    key = app.config["SECRET_KEY"]
+    if key and len(str(key)) < MIN_SECRET_KEY_CHARS and not (app.debug or app.testing):
+        raise RuntimeError(f"GLOBE_SECRET_KEY is shorter than {MIN_SECRET_KEY_CHARS} characters: set a long random "
+                           "one (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))').")
 
 
 def _default_database_url(app: Flask) -> str:
