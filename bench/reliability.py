@@ -416,7 +416,7 @@ def run_stack(name: str, env: dict, args) -> list[tuple[str, str, dict]]:
 def base_env(folder: Path) -> dict:
     return {"GLOBE_INSTANCE_PATH": str(folder / "instance"), "GLOBE_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
             "GLOBE_SEARCH_INDEX_DIR": str(folder / "index"), "GLOBE_UPLOAD_DIR": str(folder / "uploads"),
-            "GLOBE_SECRET_KEY": "bench", "GLOBE_LOGIN_RATE_LIMIT": "1000 per minute"}
+            "GLOBE_SECRET_KEY": "bench-" + "x" * 32, "GLOBE_LOGIN_RATE_LIMIT": "1000 per minute"}
 
 
 def run_postgres(server_url: str, args) -> list:

@@ -192,7 +192,7 @@ def main() -> None:
     raw = {name: measure_backend(backend, queries) for name, queries in classes.items()}
     env = {"GLOBE_INSTANCE_PATH": str(folder / "instance"), "GLOBE_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
            "GLOBE_SEARCH_INDEX_DIR": str(folder / "index"), "GLOBE_UPLOAD_DIR": str(folder / "uploads"),
-           "GLOBE_SECRET_KEY": "bench", "GLOBE_LOGIN_RATE_LIMIT": "1000 per minute"}
+           "GLOBE_SECRET_KEY": "bench-" + "x" * 32, "GLOBE_LOGIN_RATE_LIMIT": "1000 per minute"}
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], env={**os.environ, **env},
                    cwd=Path(__file__).resolve().parent.parent, check=True, capture_output=True)
     port = free_port()

@@ -74,7 +74,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="globe-wiki-bench-"))
     env = {"GLOBE_INSTANCE_PATH": str(folder / "instance"), "GLOBE_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
            "GLOBE_SEARCH_INDEX_DIR": str(folder / "index"), "GLOBE_UPLOAD_DIR": str(folder / "uploads"),
-           "GLOBE_SECRET_KEY": "bench"}
+           "GLOBE_SECRET_KEY": "bench-" + "x" * 32}
     config = {key.removeprefix("GLOBE_"): value for key, value in env.items()}
     print(f"Building {args.pages} pages in {folder} ...", flush=True)
     started = time.monotonic()

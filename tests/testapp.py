@@ -12,7 +12,7 @@ def app_config(tmp_path, **extra) -> dict:
         "DATABASE_URL": database_url_for(tmp_path),
         "SEARCH_INDEX_DIR": str(tmp_path / "search_index"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-" + "x" * 32,
         "TESTING": True,
         "EXTRACT_IN_BACKGROUND": False,  # extraction runs right after the commit, so tests see its outcome
         "INDEX_IN_BACKGROUND": False,  # the search queue is applied right after each commit

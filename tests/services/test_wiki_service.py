@@ -146,7 +146,7 @@ def test_rename_keeps_old_links_working(cop, editor):
     linking = make_page(cop, "Linking", "[[Old Title]]", author=editor)
     wiki_pages.rename_page(editor, target, new_title="New Title")
     assert target.slug == "new-title"
-    assert wiki_pages.redirect_target(cop, "old-title") == target
+    assert wiki_pages.open_address(editor, cop, "old-title") == (None, target)
     assert [p.title for p in wiki_links.backlinks(editor, target)] == ["Linking"]
     db.session.refresh(linking.current_revision)
     assert "redlink" not in linking.current_revision.html
