@@ -167,6 +167,7 @@ RULES: dict[str, Rule] = {
     "resources.view": view_content,
     "resources.add": all_of(not_archived, any_of(site_admin, at_least("member"))),
     "resources.moderate": any_of(site_admin, at_least("facilitator")),
+    "resources.restore": any_of(site_admin, at_least("facilitator")),
     "incubator.propose": logged_in,
     "incubator.manage": site_admin,
     "proposals.view": any_of(site_admin, on_team, invited_to_team, assigned_mentor, showcased),
