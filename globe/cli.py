@@ -74,6 +74,14 @@ def extract_pending():
     click.echo(f"Done: {len(waiting)} file(s) processed.")
 
 
+@globe_cli.command("purge-bin")
+def purge_bin():
+    """Delete for good the resources that have been in a bin for over 30 days (run daily, e.g. from cron)."""
+    from .services import resource_bin
+    _require_schema()
+    click.echo(f"Purged {resource_bin.purge_bin()} resource(s) from the bins.")
+
+
 @globe_cli.command("reindex")
 def reindex():
     """Rebuild the search index from the database beside the live one, then swap (search stays up)."""

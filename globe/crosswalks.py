@@ -22,11 +22,37 @@ DCMI_TYPES = {"image": "StillImage", "audio": "Sound", "video": "MovingImage"}
 SUMMARY_CHARS = 500
 
 
+LICENSE_LABELS = {"cc-by": "CC BY", "cc-by-sa": "CC BY-SA", "cc-by-nc": "CC BY-NC", "cc0": "CC0",
+                  "all-rights-reserved": "All rights reserved"}
+# English names of the languages teachers on Globe share in most; any other code is shown as given.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bn": "Bengali", "de": "German", "el": "Greek", "en": "English", "es": "Spanish",
+    "fa": "Persian", "fr": "French", "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "it": "Italian",
+    "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "pt-br": "Portuguese (Brazil)",
+    "ru": "Russian", "sw": "Swahili", "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
+    "vi": "Vietnamese", "zh": "Chinese"}
+
+
 def label(value: str) -> str:
-    """How a vocabulary value reads: "B1", "Pre-A1", "Lesson plan"."""
+    """How a vocabulary value reads: "B1", "Pre-A1", "Lesson plan", "CC BY-SA"."""
     if re.fullmatch(r"(pre-)?[abc][12]", value):
         return value.upper().replace("PRE-", "Pre-")
-    return value.replace("-", " ").capitalize()
+    return LICENSE_LABELS.get(value) or value.replace("-", " ").capitalize()
+
+
+def language_name(code: str) -> str:
+    """ "ar" -> "Arabic"; a code Globe has no name for is shown as it was given."""
+    code = (code or "").lower()
+    return LANGUAGE_NAMES.get(code) or LANGUAGE_NAMES.get(code.split("-")[0], code)
+
+
+def facet_value_label(facet: str, value: str) -> str:
+    """A search or list facet value as people read it (tags and names stay as typed)."""
+    if facet == "language":
+        return language_name(value)
+    if facet in ("level", "type", "skill", "age_group", "license"):
+        return label(value)
+    return value
 
 
 def _format(resource: Resource) -> str:

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from .crosswalks import facet_value_label, label, language_name
+from .models.base import utcnow
 from .permissions import can
 from .services.notifications import unread_count
 
@@ -16,7 +19,36 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 
                            "form-action 'self'")
 
 
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def duration(span: timedelta) -> str:
+    """A span as people say it: "less than a minute", "5 minutes", "3 hours", "1 day", "2 months"."""
+    seconds = max(int(span.total_seconds()), 0)
+    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
+                       ("minute", 60)):
+        if seconds >= size:
+            return _plural(seconds // size, unit)
+    return "less than a minute"
+
+
+def age(moment: datetime | None) -> str:
+    """How long ago something happened, as a duration ("3 days"); the template adds "ago" if it reads better."""
+    return duration(utcnow() - moment) if moment is not None else ""
+
+
+def days_left(since: datetime, days: int) -> str:
+    """What remains of a period of so many days that began at `since` ("12 days")."""
+    return duration(since + timedelta(days=days) - utcnow())
+
+
+FILTERS = {"age": age, "days_left": days_left, "label": label, "language_name": language_name,
+           "facet_value_label": facet_value_label}
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.filters.update(FILTERS)
     fingerprints: dict[str, str] = {}
 
     def asset_url(filename: str) -> str:

@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
+from ..crosswalks import LICENSE_LABELS
 from ..models.communities import ROLES
 from ..models.resources import LICENSES
 from . import BaseForm
@@ -11,8 +12,6 @@ POLICY_CHOICES = [SelectChoice("open", "Open: anyone can join"),
                   SelectChoice("request", "Request to join: facilitators approve"),
                   SelectChoice("invite", "Invite only")]
 VISIBILITY_CHOICES = [SelectChoice("public", "Public: anyone can read"), SelectChoice("members", "Members only")]
-LICENSE_LABELS = {"cc-by": "CC BY", "cc-by-sa": "CC BY-SA", "cc-by-nc": "CC BY-NC", "cc0": "CC0",
-                  "all-rights-reserved": "All rights reserved"}
 
 
 class CommunityForm(BaseForm):

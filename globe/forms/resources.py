@@ -7,13 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from . import BaseForm
-from .communities import LICENSE_LABELS
-
-LEVEL_LABELS = {"pre-a1": "Pre-A1", "a1": "A1", "a2": "A2", "b1": "B1", "b2": "B2", "c1": "C1", "c2": "C2"}
-
-
-def label(value: str) -> str:
-    return LEVEL_LABELS.get(value) or LICENSE_LABELS.get(value) or value.replace("-", " ").capitalize()
+from ..crosswalks import label
 
 
 def choices(values, *, blank: str | None = None) -> list[SelectChoice]:

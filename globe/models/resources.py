@@ -38,9 +38,13 @@ class Resource(db.Model):
     version_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Set while the resource is in its CoP's bin (restorable, hidden everywhere else until purged).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     community = relationship("Community")
-    owner = relationship("User")
+    owner = relationship("User", foreign_keys=[owner_id])
+    deleted_by = relationship("User", foreign_keys=[deleted_by_id])
     labels = relationship("ResourceLabel", cascade="all, delete-orphan", lazy="selectin")
     versions = relationship("ResourceVersion", back_populates="resource", cascade="all, delete-orphan",
                             order_by="ResourceVersion.number.desc()")
@@ -54,6 +58,10 @@ class Resource(db.Model):
     @property
     def latest(self) -> "ResourceVersion | None":
         return self.versions[0] if self.versions else None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_link(self) -> bool:

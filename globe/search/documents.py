@@ -32,7 +32,9 @@ def wiki_document(page: WikiPage) -> SearchDocument | None:
         version=f"{page.revision_count}:{page.kb_status}:{community.visibility}")
 
 
-def resource_document(resource: Resource) -> SearchDocument:
+def resource_document(resource: Resource) -> SearchDocument | None:
+    if resource.is_deleted:  # in its CoP's bin: out of search until restored
+        return None
     community, latest = resource.community, resource.latest
     text = latest.extracted_text if latest is not None else ""
     description = plain_text(resource.description_html)     # Markdown shown as text, not as "**bold**"

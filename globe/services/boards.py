@@ -43,7 +43,7 @@ def create_board(actor, *, name: str, description: str = "") -> Board:
 
 
 def add_item(actor, board: Board, resource: Resource) -> None:
-    if board.owner_id != actor.id or not can(actor, "resources.view", resource):
+    if board.owner_id != actor.id or resource.is_deleted or not can(actor, "resources.view", resource):
         raise NotFound("No such resource.")
     if any(item.resource_id == resource.id for item in board.items):
         raise Conflict("This resource is already on the board.")
@@ -67,5 +67,6 @@ def delete_board(actor, board: Board) -> None:
 
 
 def visible_items(actor, board: Board) -> list[Resource]:
-    """The board's resources the owner may still see (one may have become private since)."""
-    return [item.resource for item in board.items if can(actor, "resources.view", item.resource)]
+    """The board's resources the owner may still see (one may have become private or been binned since)."""
+    return [item.resource for item in board.items
+            if not item.resource.is_deleted and can(actor, "resources.view", item.resource)]

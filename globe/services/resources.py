@@ -24,7 +24,7 @@ from . import idempotency
 from .extraction import schedule_extraction
 from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
-from .uploads import delete_if_unused, store_upload
+from .uploads import store_upload
 from .validation import Checker, parse_tags
 
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
@@ -214,7 +214,8 @@ def find_duplicate(community: Community, sha256: str, *, exclude: Resource | Non
               .group_by(ResourceVersion.resource_id).subquery())
     query = (select(Resource).join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
              .join(latest, (latest.c.resource_id == ResourceVersion.resource_id) & (latest.c.number == ResourceVersion.number))
-             .where(Resource.community_id == community.id, ResourceVersion.sha256 == sha256))
+             .where(Resource.community_id == community.id, ResourceVersion.sha256 == sha256,
+                    Resource.deleted_at.is_(None)))
     if exclude is not None and exclude.id is not None:
         query = query.where(Resource.id != exclude.id)
     return db.session.scalars(query).first()
@@ -237,7 +238,7 @@ def add_version(actor, resource: Resource, upload) -> ResourceVersion:
 def get_resource(actor, resource_id: int) -> Resource:
     """A resource the actor may see; NotFound otherwise (its existence is not revealed)."""
     resource = db.session.get(Resource, resource_id)
-    if resource is None or not can(actor, "resources.view", resource):
+    if resource is None or resource.is_deleted or not can(actor, "resources.view", resource):
         raise NotFound("No such resource.")
     return resource
 
@@ -254,7 +255,7 @@ def list_resources(actor, *, community: Community | None = None, filters: dict |
                    sort: str = "newest", page: int = 1, per_page: int = 20) -> ResourcePage:
     """Visible resources, filtered in SQL (so totals and pages only ever count what the actor may see)."""
     query = select(Resource).join(Community, Community.id == Resource.community_id).where(
-        visible_scope(actor).community_filter())
+        visible_scope(actor).community_filter(), Resource.deleted_at.is_(None))
     if community is not None:
         require(actor, "resources.view", community)
         query = query.where(Resource.community_id == community.id)
@@ -310,14 +311,11 @@ def update_resource(actor, resource: Resource, **metadata) -> Resource:
 
 
 def delete_resource(actor, resource: Resource) -> None:
-    """Remove a resource and, once no other row uses them, its stored files."""
+    """Move a resource to its CoP's bin: hidden everywhere, restorable for BIN_DAYS, then purged
+    (see globe/services/resource_bin.py)."""
     require(actor, "resources.edit", resource)
-    keys = {version.storage_key for version in resource.versions}
-    resource_id = resource.id
-    with transaction() as tx:
+    with transaction():
         oai_tombstones.resource_deleted(resource)
-        db.session.delete(resource)
-        queue_for_indexing("resource", resource_id)
-        for key in keys:
-            tx.after_commit(delete_if_unused, key)
-
+        resource.deleted_at = utcnow()
+        resource.deleted_by_id = actor.id
+        queue_for_indexing("resource", resource.id)

@@ -62,7 +62,7 @@ def _sections():
                    .order_by(WikiPage.id),
                    lambda community, page, updated: Entry(wiki_page_path(community, page), updated))
     yield _Section(select(Resource.id, Resource.updated_at).join(Community, Community.id == Resource.community_id)
-                   .where(_public()).order_by(Resource.id),
+                   .where(_public(), Resource.deleted_at.is_(None)).order_by(Resource.id),
                    lambda resource_id, updated: Entry(resource_path(resource_id), updated))
     yield _Section(select(Proposal.id, Proposal.updated_at).where(Proposal.status.in_(PUBLIC_STATES))
                    .order_by(Proposal.id),

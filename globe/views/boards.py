@@ -6,7 +6,7 @@ from ..errors import InvalidInput
 from ..forms.communities import ConfirmForm
 from ..forms.resources import BoardForm
 from ..services import boards, resources
-from . import int_arg
+from . import form_status, int_arg
 
 bp = Blueprint("boards", __name__, url_prefix="/boards")
 
@@ -59,10 +59,18 @@ def remove_item(board_id: int, resource_id: int):
     return redirect(url_for("boards.view", board_id=board.id))
 
 
-@bp.route("/<int:board_id>/delete", methods=["POST"])
+@bp.route("/<int:board_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(board_id: int):
+    """GET asks first; the POST deletes the board (its resources stay where they were shared)."""
     board = boards.get_board(current_user, board_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "confirm.html", question=f"Delete the board “{board.name}”?", button="Delete board",
+            consequence="This cannot be undone. The resources on it are not deleted: they stay in their communities.",
+            action=url_for("boards.delete", board_id=board.id),
+            cancel=url_for("boards.view", board_id=board.id)), form_status(form)
     boards.delete_board(current_user, board)
     flash("Board deleted.", "success")
     return redirect(url_for("boards.index"))

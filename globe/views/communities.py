@@ -1,8 +1,8 @@
 """A CoP's pages: its home, joining and leaving, members, and the facilitators' tools."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..forms.communities import (CommunityForm, ConfirmForm, DecisionForm, InviteForm, JoinForm, MemberForm,
                                  NewCommunityForm, RoleForm)
 from ..permissions import can, require
@@ -109,15 +109,26 @@ def set_role(slug: str):
     return redirect(url_for("communities.members", slug=community.slug))
 
 
-@bp.route("/c/<slug>/members/remove", methods=["POST"])
+@bp.route("/c/<slug>/members/remove", methods=["GET", "POST"])
 @login_required
 def remove(slug: str):
+    """GET (?user_id=) asks first; the POST removes the member."""
     community = communities.get_community(slug)
     form = MemberForm()
     if form.validate_on_submit():
         communities.remove_member(current_user, community, int_arg(form.user_id.data))
         flash("Member removed.", "success")
-    return redirect(url_for("communities.members", slug=community.slug))
+        return redirect(url_for("communities.members", slug=community.slug))
+    require(current_user, "communities.manage_members", community)
+    record = communities.membership(community, int_arg(request.values.get("user_id")))
+    if record is None:
+        raise NotFound("This person is not a member.")
+    return render_template(
+        "confirm.html", question=f"Remove {record.user.display_name} from {community.name}?", button="Remove",
+        consequence="They lose access to members-only pages and their roles here. What they shared stays; "
+                    "they can be invited back.",
+        action=url_for("communities.remove", slug=community.slug), hidden={"user_id": record.user_id},
+        cancel=url_for("communities.members", slug=community.slug)), form_status(form)
 
 
 # --- site admins: create, edit, archive ------------------------------------------------------

@@ -1,7 +1,7 @@
 """Resource pages: each CoP's resources and the Globe-wide list, sharing, a resource's page, downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -11,7 +11,7 @@ from ..forms.communities import ConfirmForm
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from ..crosswalks import resource_linked_data
 from ..permissions import Anonymous, can, require
-from ..services import communities, resources
+from ..services import communities, resource_bin, resources
 from ..services.resources import DuplicateResource
 from . import form_status, int_arg
 from ..storage import format_bytes
@@ -138,14 +138,43 @@ def add_version(resource_id: int):
     return redirect(url_for("resources.view", resource_id=resource.id))
 
 
-@bp.route("/resources/<int:resource_id>/delete", methods=["POST"])
+@bp.route("/resources/<int:resource_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(resource_id: int):
+    """GET asks first (works without JavaScript); the POST moves the resource to its CoP's bin."""
     resource = resources.get_resource(current_user, resource_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        require(current_user, "resources.edit", resource)
+        return render_template(
+            "confirm.html", question=f"Delete “{resource.title}”?", button="Delete",
+            consequence=f"It goes to the community's bin: you or a facilitator can restore it for "
+                        f"{resource_bin.BIN_DAYS} days, then it is removed for good.",
+            action=url_for("resources.delete", resource_id=resource.id),
+            cancel=url_for("resources.view", resource_id=resource.id)), form_status(form)
     slug = resource.community.slug
     resources.delete_resource(current_user, resource)
-    flash("Resource deleted.", "success")
+    flash(Markup('Moved “{}” to the bin. <a href="{}">Open the bin</a> to restore it.')
+          .format(resource.title, url_for("resources.bin", slug=slug)), "success")
     return redirect(url_for("resources.community_list", slug=slug))
+
+
+@bp.route("/c/<slug>/bin")
+@login_required
+def bin(slug: str):
+    community = communities.get_community(slug)
+    items = resource_bin.list_bin(current_user, community)
+    return render_template("resources/bin.html", community=community, items=items, bin_days=resource_bin.BIN_DAYS)
+
+
+@bp.route("/resources/<int:resource_id>/restore", methods=["POST"])
+@login_required
+def restore(resource_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form expired; open the bin and try again.")
+    resource = resource_bin.restore_resource(current_user, resource_id)
+    flash(f"Restored “{resource.title}”.", "success")
+    return redirect(url_for("resources.view", resource_id=resource.id))
 
 
 @bp.route("/resources/<int:resource_id>/download")

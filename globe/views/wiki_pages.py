@@ -185,16 +185,21 @@ def rename(slug: str, page_slug: str):
     return render_template("wiki_pages/rename.html", community=community, page=page, form=form), form_status(form)
 
 
-@bp.route("/<page_slug>/delete", methods=["POST"])
+@bp.route("/<page_slug>/delete", methods=["GET", "POST"])
 @login_required
 def delete(slug: str, page_slug: str):
+    """Asks first: the page's delete button (or a GET) shows the question, and only the POST of the
+    question's form, carrying `confirmed`, deletes."""
     community = _community(slug)
     page = wiki_pages.get_page(current_user, community, page_slug, action="wiki.read")
     form = ReasonForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and request.form.get("confirmed"):
         wiki_pages.delete_page(current_user, page, reason=form.reason.data)
         flash("Page deleted. Its history is kept; a facilitator can restore it.", "success")
-    return redirect(url_for(".index", slug=slug))
+        return redirect(url_for(".index", slug=slug))
+    require(current_user, "wiki.delete", community)
+    return render_template("wiki_pages/confirm_delete.html", community=community, page=page, form=form), \
+        400 if form.errors else 200
 
 
 @bp.route("/<page_slug>/restore", methods=["POST"])

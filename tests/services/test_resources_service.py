@@ -1,5 +1,7 @@
 """Resource rules: sharing with metadata, types checked by content, duplicates, versions, extraction, privacy."""
 import io
+from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -8,7 +10,10 @@ from documents import DocumentFactory, pdf_bytes
 from factories import add_member, make_community, make_user
 from globe.backends import get_storage
 from globe.errors import InvalidInput, NotFound, PermissionDenied, TooLarge, UnsupportedType
-from globe.services import resources, search
+from globe.extensions import db
+from globe.models.base import utcnow
+from globe.models.resources import Resource
+from globe.services import resource_bin, resources, search
 from globe.services.resources import DuplicateResource
 
 META = {"title": "Past simple board game", "description": "**Fun** practice", "tags": "grammar, games",
@@ -136,7 +141,58 @@ def test_owner_edits_and_facilitator_deletes(cop, member):
     with pytest.raises(PermissionDenied):
         resources.update_resource(make_user(), resource, title="Hacked")
     resources.delete_resource(facilitator, resource)
-    assert not get_storage().exists(key)
+    assert resource.deleted_by_id == facilitator.id and get_storage().exists(key)  # in the bin, file kept
+    with pytest.raises(NotFound):
+        resources.get_resource(member, resource.id)
+    assert resources.list_resources(member, community=cop).total == 0
+
+
+def test_the_bin_lets_the_owner_and_facilitators_restore(cop, member):
+    facilitator, other_member = make_user(), make_user()
+    add_member(cop, facilitator, "facilitator")
+    add_member(cop, other_member)
+    mine = resources.add_resource(member, cop, upload=upload(b"binned lesson", "a.txt"), **META)
+    theirs = resources.add_resource(other_member, cop, url="https://example.org/x", **META)
+    resources.delete_resource(member, mine)
+    resources.delete_resource(other_member, theirs)
+    assert resource_bin.list_bin(member, cop) == [mine]
+    assert set(resource_bin.list_bin(facilitator, cop)) == {mine, theirs}
+    with pytest.raises(NotFound):
+        resource_bin.restore_resource(member, theirs.id)
+    resource_bin.restore_resource(facilitator, theirs.id)
+    resource_bin.restore_resource(member, mine.id)
+    assert resources.list_resources(member, community=cop).total == 2
+    assert search.search(member, text="binned").total == 1
+
+
+def test_deleting_and_restoring_updates_search(cop, member):
+    resource = resources.add_resource(member, cop, upload=upload(b"quokka habitat", "a.txt"), **META)
+    resources.delete_resource(member, resource)
+    assert search.search(member, text="quokka").total == 0
+    resource_bin.restore_resource(member, resource.id)
+    assert search.search(member, text="quokka").total == 1
+
+
+def test_purge_removes_old_bin_entries_and_keeps_shared_files(cop, member, app):
+    other_cop = make_community("writing")
+    add_member(other_cop, member)
+    old = resources.add_resource(member, cop, upload=upload(b"shared bytes", "a.txt"), **META)
+    twin = resources.add_resource(member, other_cop, upload=upload(b"shared bytes", "b.txt"), **META)
+    alone = resources.add_resource(member, cop, upload=upload(b"only here", "c.txt"), **META)
+    recent = resources.add_resource(member, cop, upload=upload(b"recently binned", "d.txt"), **META)
+    shared_key, alone_key = old.latest.storage_key, alone.latest.storage_key
+    for resource in (old, alone, recent):
+        resources.delete_resource(member, resource)
+    later = utcnow() + timedelta(days=resource_bin.BIN_DAYS, minutes=1)
+    with pytest.raises(NotFound):  # past the 30 days nobody restores it, even before the purge ran
+        with patch.object(resource_bin, "utcnow", lambda: later):
+            resource_bin.restore_resource(member, old.id)
+    recent_id = recent.id
+    assert resource_bin.purge_bin(now=later - timedelta(days=1)) == 0
+    assert resource_bin.purge_bin(now=later) == 3
+    assert get_storage().exists(shared_key) and not get_storage().exists(alone_key)
+    assert twin.latest.storage_key == shared_key
+    assert db.session.get(Resource, recent_id) is None
 
 
 def test_members_only_resources_are_invisible_to_outsiders(app):

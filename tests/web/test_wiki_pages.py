@@ -90,7 +90,10 @@ def test_delete_and_restore_through_the_pages(make_web, app):
     cop = make_community("speaking")
     page = make_page(cop, "Temporary")
     _, browser = editor_browser(make_web, cop)
-    browser.post("/c/speaking/wiki/temporary/delete", {"reason": "duplicate"}, token_from="/c/speaking/wiki/temporary")
+    asked = browser.post("/c/speaking/wiki/temporary/delete", {"reason": "duplicate"}, token_from="/c/speaking/wiki/temporary")
+    assert not page.is_deleted and "Delete the page" in asked.get_data(as_text=True)
+    browser.post("/c/speaking/wiki/temporary/delete", {"reason": "duplicate", "confirmed": "1"},
+                 token_from="/c/speaking/wiki/temporary/delete")
     assert page.is_deleted
     assert "This page was deleted" in browser.get("/c/speaking/wiki/temporary").get_data(as_text=True)
     assert browser.post("/c/speaking/wiki/temporary/restore", token_from="/c/speaking/wiki").status_code == 403

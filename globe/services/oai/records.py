@@ -57,7 +57,7 @@ def _live_resources():
                    (literal(f"{COMMUNITY_SETS}:") + Community.slug).label("set_spec"), literal(False).label("is_deleted"))
             .join(Community, Community.id == Resource.community_id)
             .outerjoin(tomb, and_(tomb.kind == "resource", tomb.item_id == Resource.id))
-            .where(_public_resource_clause()))
+            .where(_public_resource_clause(), Resource.deleted_at.is_(None)))
 
 
 def _live_pages():
@@ -70,7 +70,8 @@ def _live_pages():
 
 def _tombstones():
     resource_is_public = exists(select(Resource.id).join(Community, Community.id == Resource.community_id)
-                                .where(Resource.id == OaiTombstone.item_id, _public_resource_clause()))
+                                .where(Resource.id == OaiTombstone.item_id, _public_resource_clause(),
+                                       Resource.deleted_at.is_(None)))
     page_is_public = exists(select(WikiPage.id).where(WikiPage.id == OaiTombstone.item_id, _knowledge_base_clause()))
     return (select(OaiTombstone.kind, OaiTombstone.item_id, OaiTombstone.changed_at, OaiTombstone.set_spec,
                    literal(True))

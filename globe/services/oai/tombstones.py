@@ -28,6 +28,10 @@ def resource_deleted(resource: Resource) -> None:
         _touch("resource", select(Resource.id).where(Resource.id == resource.id), community_set(resource.community))
 
 
+# A restored resource is dated anew the same way, so harvesters fetch it again.
+resource_restored = resource_deleted
+
+
 def community_visibility_changed(community: Community) -> None:
     """Every resource of the CoP left the public (members-only now) or joined it (public again)."""
     _touch("resource", select(Resource.id).where(Resource.community_id == community.id), community_set(community))
