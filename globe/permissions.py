@@ -305,7 +305,7 @@ RULES: dict[str, Rule] = {
     "resources.add": writes(site_admin, at_least("member")),
     "resources.edit": writes(site_admin, owns, at_least("facilitator")),
     "resources.moderate": writes(site_admin, at_least("facilitator")),
-    "resources.restore": writes(site_admin, at_least("facilitator")),
+    "resources.restore": writes(site_admin, owns, at_least("facilitator")),
     "incubator.propose": logged_in,
     "incubator.manage": site_admin,
     "proposals.view": PROPOSAL.rule,

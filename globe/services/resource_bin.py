@@ -27,7 +27,7 @@ def _restorable_since(now: datetime | None = None) -> datetime:
 
 def may_restore(actor, resource: Resource) -> bool:
     """Who deleted it does not matter: its owner, the CoP's facilitators and site admins restore it."""
-    return bool(actor.is_authenticated and (actor.id == resource.owner_id or can(actor, "resources.restore", resource)))
+    return can(actor, "resources.restore", resource)
 
 
 def list_bin(actor, community: Community) -> list[Resource]:
