@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import select, update
+
 from .extensions import db
 
 _KEY = "globe.transaction"
@@ -64,3 +66,16 @@ def transaction() -> Iterator[Transaction]:
         raise
     session.info.pop(_KEY, None)
     tx._run(tx._after_commit)
+
+
+def lock_row(model, row_id: int) -> None:
+    """Hold a write lock on one row until the transaction ends.
+
+    A rule that reads several rows before writing one ("keep at least one facilitator") is only
+    safe if two requests cannot both read before either writes: they must queue on a lock first.
+    PostgreSQL locks the row itself (SELECT ... FOR UPDATE, re-read after the wait); SQLite has a
+    single writer, so a no-op update takes the database's write lock at once."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+    else:
+        db.session.execute(update(model).where(model.id == row_id).values(id=model.id))

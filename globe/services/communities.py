@@ -4,14 +4,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..db import transaction
+from ..db import lock_row, transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Community, Membership, User
 from ..models.base import utcnow
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
 from ..models.resources import LICENSES
-from ..permissions import can, community_role, require, visible_scope
+from ..permissions import by_rank, can, require, role_at_least, visible_scope
 from .oai import tombstones as oai_tombstones
 from .search import queue_community_content
 from .validation import SLUG_RE, Checker
@@ -68,11 +68,10 @@ def list_members(actor, community: Community, *, status: str = "active") -> list
     require(actor, "communities.view_members", community)
     if status != "active":
         require(actor, "communities.manage_members", community)
-    rank = {role: i for i, role in enumerate(reversed(ROLES))}
     rows = db.session.scalars(select(Membership).join(User, Membership.user_id == User.id)
                               .where(Membership.community_id == community.id, Membership.status == status)
                               .order_by(User.display_name).options(contains_eager(Membership.user)))
-    return sorted(rows, key=lambda m: rank.get(m.role, 99))
+    return sorted(rows, key=lambda m: by_rank(m.role))
 
 
 def names_of(slugs) -> dict[str, str]:
@@ -92,6 +91,12 @@ def communities_of(user: User) -> list[Membership]:
     """A person's memberships of every status, newest first."""
     return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)
                                    .order_by(Membership.created_at.desc()).options(selectinload(Membership.community))))
+
+
+def memberships_seen_by(actor, person: User) -> list[Membership]:
+    """A person's active memberships, in the communities whose content the actor may read."""
+    return [m for m in communities_of(person)
+            if m.is_active and can(actor, "communities.view_content", m.community)]
 
 
 # --- creating and editing CoPs ---------------------------------------------------------------
@@ -179,9 +184,8 @@ def leave(actor, community: Community) -> None:
     record = membership(community, actor.id)
     if record is None or record.status == "declined":
         raise NotFound("You are not a member of this community.")
-    if record.is_active and record.role == "facilitator":
-        _ensure_other_facilitator(community, record)
     with transaction():
+        _ensure_other_facilitator(community, record)
         db.session.delete(record)
 
 
@@ -240,9 +244,9 @@ def set_role(actor, community: Community, user_id: int, role: str) -> Membership
     check.choice("role", role, ROLES)
     check.done()
     record = _active_member(community, user_id)
-    if record.role == "facilitator" and role != "facilitator":
-        _ensure_other_facilitator(community, record)
     with transaction():
+        if not role_at_least(role, "facilitator"):
+            _ensure_other_facilitator(community, record)
         record.role = role
     return record
 
@@ -266,9 +270,8 @@ def remove_member(actor, community: Community, user_id: int) -> None:
     record = membership(community, user_id)
     if record is None or record.status == "declined":
         raise NotFound("This person is not a member.")
-    if record.is_active and record.role == "facilitator":
-        _ensure_other_facilitator(community, record)
     with transaction():
+        _ensure_other_facilitator(community, record)
         db.session.delete(record)
 
 
@@ -280,16 +283,19 @@ def _active_member(community: Community, user_id: int) -> Membership:
 
 
 def _ensure_other_facilitator(community: Community, record: Membership) -> None:
+    """Refuse to take away the community's last facilitator.
+
+    Runs inside the change's transaction, after locking the community row, so two facilitators
+    demoting each other at the same moment are decided one after the other, never both."""
+    lock_row(Community, community.id)
+    db.session.refresh(record)
+    if not (record.is_active and role_at_least(record.role, "facilitator")):
+        return
     others = db.session.scalar(select(func.count()).select_from(Membership).where(
         Membership.community_id == community.id, Membership.status == "active",
         Membership.role == "facilitator", Membership.id != record.id))
     if not others:
         raise Conflict("A community must keep at least one facilitator: appoint another one first.")
-
-
-def role_in(actor, community: Community) -> str | None:
-    """The actor's active role (for templates)."""
-    return community_role(actor, community)
 
 
 def visible_communities(actor) -> list[Community]:

@@ -77,10 +77,7 @@ def profile():
 @bp.route("/people/<int:user_id>")
 def person(user_id: int):
     user = accounts.get_user(user_id)
-    mine = communities.my_memberships(current_user)
-    memberships = [m for m in communities.communities_of(user) if m.is_active
-                   and (m.community.is_public or mine.get(m.community_id) in ("member", "editor", "facilitator")
-                        or current_user.is_admin)]
+    memberships = communities.memberships_seen_by(current_user, user)
     return render_template("accounts/profile.html", user=user, memberships=memberships, own=False)
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from ..errors import InvalidInput, NotFound
 from ..forms.communities import (CommunityForm, ConfirmForm, DecisionForm, InviteForm, JoinForm, MemberForm,
                                  NewCommunityForm, RoleForm)
-from ..permissions import can, require
+from ..permissions import can, require, role_at_least
 from ..services import communities
 from . import form_status, int_arg
 
@@ -21,7 +21,7 @@ def home(slug: str):
                                join_form=JoinForm()), 200
     members = communities.list_members(current_user, community)
     return render_template("communities/home.html", community=community, membership=mine, members=members,
-                           facilitators=[m for m in members if m.role == "facilitator"],
+                           facilitators=[m for m in members if role_at_least(m.role, "facilitator")],
                            join_form=JoinForm(), confirm=ConfirmForm())
 
 
