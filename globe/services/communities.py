@@ -1,7 +1,7 @@
 """Communities of practice: creating them, finding the visible ones, and managing membership."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..db import lock_row, transaction
@@ -97,6 +97,13 @@ def memberships_seen_by(actor, person: User) -> list[Membership]:
     """A person's active memberships, in the communities whose content the actor may read."""
     return [m for m in communities_of(person)
             if m.is_active and can(actor, "communities.view_content", m.community)]
+
+
+def share_a_community(person: User, other: User) -> bool:
+    """True when both are active members of at least one community."""
+    mine = select(Membership.community_id).where(Membership.user_id == person.id, Membership.status == "active")
+    return bool(db.session.scalar(select(exists().where(
+        Membership.user_id == other.id, Membership.status == "active", Membership.community_id.in_(mine)))))
 
 
 # --- creating and editing CoPs ---------------------------------------------------------------

@@ -12,7 +12,9 @@ from ..models import Community, User
 from ..models.base import utcnow
 from ..models.incubator import (EDITABLE_STATES, STATES, Assignment,
                                 Proposal, Review, TeamMember, TimelineEvent)
-from ..permissions import PROPOSAL, can, require, visible_scope
+from ..permissions import PROPOSAL, TEAM_READERS, assigned_mentor, can, require, visible_scope
+from .accounts import find_user_by_email
+from .communities import share_a_community
 from .notifications import notify
 from .search import queue_for_indexing
 from .validation import Checker, parse_tags
@@ -124,10 +126,15 @@ def update_proposal(actor, proposal: Proposal, *, community: str | None = "", **
     return proposal
 
 
+NOBODY_TO_INVITE = "Nobody with this email shares a community with you: invite people you know from a community."
+
+
 def _invite(actor, proposal: Proposal, user_id: int) -> TeamMember:
+    """Invite someone who shares a community with the inviter (anyone else is refused the same way
+    as an unknown id, so the team list never names a stranger)."""
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None:
-        raise InvalidInput({"team": [f"No member with id {user_id}."]})
+    if user is None or not (user.id == actor.id or share_a_community(actor, user)):
+        raise InvalidInput({"team": [f"No one with id {user_id} shares a community with you."]})
     if any(member.user_id == user.id for member in proposal.team):
         raise Conflict(f"{user.display_name} is already on the team.")
     member = TeamMember(user_id=user.id, status="invited")
@@ -144,10 +151,23 @@ def invite_to_team(actor, proposal: Proposal, user_id: int) -> TeamMember:
     return member
 
 
+def invite_by_email(actor, proposal: Proposal, *, email: str) -> TeamMember:
+    """Invite a co-member by email address. An unknown address and a stranger's are refused with
+    the same words, so the form never tells anyone who holds an address."""
+    require(actor, "proposals.act_as_team", proposal)
+    user = find_user_by_email(email or "")
+    if user is None or not share_a_community(actor, user):
+        raise InvalidInput({"email": [NOBODY_TO_INVITE]})
+    return invite_to_team(actor, proposal, user.id)
+
+
 def accept_team_invitation(actor, proposal: Proposal) -> TeamMember:
     member = next((m for m in proposal.team if m.user_id == actor.id and m.status == "invited"), None)
     if member is None:
         raise NotFound("There is no invitation to this team for you.")
+    if assigned_mentor(actor, proposal):
+        raise Conflict("You are a mentor of this proposal: ask an admin to release you from mentoring it "
+                       "before you join its team.")
     with transaction():
         member.status = "active"
         record_event(actor, proposal, "team", message=f"{actor.display_name} joined the team.")
@@ -198,8 +218,13 @@ def is_on_team(actor, proposal: Proposal) -> bool:
 
 
 def _has_review(proposal: Proposal) -> bool:
-    return bool(db.session.scalar(select(exists().where(Review.assignment_id == Assignment.id,
-                                                        Assignment.proposal_id == proposal.id))))
+    """Whether an independent review exists: one by a mentor who is not on the team (active or
+    invited) now, whichever came first, the review or the place on the team."""
+    team = select(TeamMember.user_id).where(TeamMember.proposal_id == proposal.id,
+                                            TeamMember.status.in_(TEAM_READERS))
+    return bool(db.session.scalar(select(exists().where(
+        Review.assignment_id == Assignment.id, Assignment.proposal_id == proposal.id,
+        Assignment.mentor_id.not_in(team)))))
 
 
 def _check_complete(check: Checker, proposal: Proposal) -> None:

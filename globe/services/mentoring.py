@@ -11,7 +11,7 @@ from ..models import Membership, User
 from ..models.base import utcnow
 from ..models.incubator import (ACTIVE_ASSIGNMENT_STATES, RECOMMENDATIONS, Assignment, MentorConflict,
                                 MentorProfile, Proposal, Review, TeamMember)
-from ..permissions import can, require
+from ..permissions import can, invited_to_team, on_team, require
 from .accounts import find_user_by_email
 from .incubator import record_event, tell_team, transition
 from .mentor_matching import Mentor, MatchingPolicy, ProposalFacts, Suggestion, plan_assignments, rank_mentors
@@ -168,6 +168,9 @@ def write_review(actor, proposal: Proposal, *, recommendation: str, comments: st
                        and a.status in ACTIVE_ASSIGNMENT_STATES), None)
     if assignment is None:
         raise PermissionDenied("Only a mentor assigned to this proposal can review it.")
+    if on_team(actor, proposal) or invited_to_team(actor, proposal):
+        raise Conflict("You are on this proposal's team, so you cannot review it: leave the team or "
+                       "ask an admin to assign another mentor.")
     check = Checker()
     check.choice("recommendation", recommendation, RECOMMENDATIONS)
     comments = check.text("comments", comments, max_length=20000, required=True, label="Comments")

@@ -8,7 +8,7 @@ from ..forms.incubator import (AnswerForm, AssignForm, AutoAssignForm, CommentFo
                                TransitionForm)
 from ..models.incubator import STATES
 from ..permissions import can, require
-from ..services import accounts, communities, incubator, mentoring
+from ..services import communities, incubator, mentoring
 from . import form_status
 
 bp = Blueprint("incubator", __name__, url_prefix="/incubator")
@@ -124,11 +124,8 @@ def invite(proposal_id: int):
     proposal = incubator.get_proposal(current_user, proposal_id)
     form = InviteTeamForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        if user is None:
-            flash("Nobody with this email has a Globe account yet.", "error")
-        else:
-            _run(lambda: incubator.invite_to_team(current_user, proposal, user.id), f"{user.display_name} was invited.")
+        _run(lambda: incubator.invite_by_email(current_user, proposal, email=form.email.data),
+             f"An invitation was sent to {form.email.data}.")
     return _back(proposal_id)
 
 

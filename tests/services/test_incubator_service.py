@@ -139,7 +139,15 @@ def test_auto_assignment_plan_balances_load(people):
     assert chosen == {first.id: people["design"].id, second.id: people["publish"].id}
 
 
+def _colleagues(*people):
+    """Make these people members of one community, so they may invite each other to a team."""
+    community = make_community()
+    for person in people:
+        add_member(community, person)
+
+
 def test_team_invitation_and_discussion(people):
+    _colleagues(people["lead"], people["outsider"])
     proposal = incubator.create_proposal(people["lead"], team=[people["outsider"].id], **FIELDS)
     assert incubator.get_proposal(people["outsider"], proposal.id) == proposal  # invited: may read, to decide
     with pytest.raises(PermissionDenied):
@@ -155,9 +163,41 @@ def test_team_invitation_and_discussion(people):
         incubator.create_proposal(people["lead"], team=[999999], **FIELDS)
 
 
+def test_team_invitations_reach_only_people_who_share_a_community(people):
+    stranger, colleague = make_user("Stranger"), make_user("Colleague")
+    _colleagues(people["lead"], colleague)
+    proposal = incubator.create_proposal(people["lead"], **FIELDS)
+    refusals = []
+    for email in (stranger.email, "nobody@example.org"):
+        with pytest.raises(InvalidInput) as err:
+            incubator.invite_by_email(people["lead"], proposal, email=email)
+        refusals.append(err.value.fields)
+    assert refusals[0] == refusals[1] and "Stranger" not in str(refusals[0])
+    with pytest.raises(InvalidInput) as err:
+        incubator.create_proposal(people["lead"], team=[stranger.id], **FIELDS)
+    assert "Stranger" not in str(err.value.fields)
+    incubator.invite_by_email(people["lead"], proposal, email=colleague.email.upper())
+    assert [(m.user_id, m.status) for m in proposal.team][-1] == (colleague.id, "invited")
+
+
 def test_proposal_from_a_community_the_author_can_see(people):
     private = make_community("private", visibility="members")
     with pytest.raises(InvalidInput):
         incubator.create_proposal(people["lead"], community="private", **FIELDS)
     add_member(private, people["lead"])
     assert incubator.create_proposal(people["lead"], community="private", **FIELDS).community == private
+
+
+def test_a_mentor_on_the_team_never_reviews_it_nor_counts_as_a_review(people):
+    _colleagues(people["lead"], people["design"])
+    proposal = submitted(people)
+    mentoring.answer(people["design"], mentoring.assign(people["admin"], proposal, people["design"].id), accept=True)
+    mentoring.write_review(people["design"], proposal, recommendation="accept", comments="Looks good")
+    incubator.invite_to_team(people["lead"], proposal, people["design"].id)  # the review came first
+    with pytest.raises(Conflict):
+        mentoring.write_review(people["design"], proposal, recommendation="accept", comments="Still good")
+    with pytest.raises(Conflict):
+        incubator.accept_team_invitation(people["design"], proposal)
+    with pytest.raises(InvalidInput) as err:
+        incubator.transition(people["admin"], proposal, "accepted")
+    assert "override_reason" in err.value.fields and proposal.status == "in_review"

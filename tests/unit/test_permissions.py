@@ -147,6 +147,8 @@ def incubator_world(app):
     people = {"anonymous": Anonymous(), "member": make_user(), "team": make_user(), "invited": make_user(),
               "assigned_mentor": make_user(mentor=True), "former_mentor": make_user(mentor=True),
               "other_mentor": make_user(mentor=True), "admin": make_user(admin=True)}
+    staffroom = make_community()  # team invitations go to people who share a community
+    add_member(staffroom, people["team"]), add_member(staffroom, people["invited"])
     proposals = {}
     for state in ("draft", "showcased"):
         proposal = incubator.create_proposal(people["team"], title=f"A {state} project", summary="s",

@@ -45,6 +45,8 @@ def _people(cops):
 
 def _proposal(people, word: str, *, showcased: bool, **private_fields) -> Proposal:
     team, mentor, admin = people["member"], people["mentor"], people["admin"]
+    staffroom = make_community()  # team invitations go to people who share a community
+    add_member(staffroom, team), add_member(staffroom, people["invited"])
     proposal = incubator.create_proposal(team, title=f"Project {word}", summary=f"About {word}", description="d",
                                          needs="course design", team=[people["invited"].id], **private_fields)
     incubator.transition(team, proposal, "submitted")

@@ -1,10 +1,10 @@
 """A proposal's journey in the browser: a member, an admin and a mentor."""
 import re
 
-from factories import make_user
+from factories import add_member, make_community, make_user
 from globe.models import Proposal
 from globe.extensions import db
-from globe.services import notifications
+from globe.services import incubator, notifications
 
 
 def test_member_admin_and_mentor_journey(make_web, app):
@@ -60,3 +60,20 @@ def test_drafts_and_board_are_private(make_web, app):
     assert stranger.get(url).status_code == 404
     assert stranger.get("/incubator/board").status_code == 403
     assert "Secret idea" not in stranger.get("/search?q=secret").get_data(as_text=True)
+
+
+def test_the_team_form_invites_a_colleague_and_never_names_a_stranger(make_web, app):
+    lead_user = make_user("Lead", email="lead@example.org")
+    colleague, stranger = make_user("Cora Colleague"), make_user("Sam Stranger")
+    community = make_community()
+    add_member(community, lead_user), add_member(community, colleague)
+    proposal = incubator.create_proposal(lead_user, title="Reading circles", summary="s", description="d")
+    lead = make_web()
+    lead.login("lead@example.org")
+    url = f"/incubator/{proposal.id}"
+    refused = lead.post(f"{url}/team", {"email": stranger.email}, token_from=url, follow_redirects=True)
+    page = refused.get_data(as_text=True)
+    assert "shares a community with you" in page and "Sam Stranger" not in page
+    invited = lead.post(f"{url}/team", {"email": colleague.email}, token_from=url, follow_redirects=True)
+    assert f"An invitation was sent to {colleague.email}" in invited.get_data(as_text=True)
+    assert [m.user_id for m in proposal.team if m.status == "invited"] == [colleague.id]

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from factories import make_community, make_user
+from factories import add_member, make_community, make_user
 from globe.services import incubator, mentoring
 
 PAGE = "/incubator/mentor-profile"
@@ -115,6 +115,7 @@ def showcased_project(mentors):
     """An accepted project from a CoP, with a two-person team and the given mentors (who accepted)."""
     community = make_community(name="Large Classes")
     lead, partner, admin = make_user("Lee Lead"), make_user("Pia Partner"), make_user("Admin", admin=True)
+    add_member(community, lead), add_member(community, partner)
     proposal = incubator.create_proposal(lead, title="Course for nurses", summary="Six weeks of speaking",
                                          description="d", needs="course design", community=community.slug,
                                          team=[partner.id])
