@@ -43,11 +43,6 @@ class UnsupportedType(GlobeError):
     title = "Unsupported type"
 
 
-class RateLimited(GlobeError):
-    status = 429
-    title = "Too many requests"
-
-
 class InvalidInput(GlobeError):
     """Field-level validation failure: `fields` maps a field name to its messages."""
 

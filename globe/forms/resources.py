@@ -54,7 +54,3 @@ class VersionForm(BaseForm):
 class BoardForm(BaseForm):
     name = StringField("Board name", validators=[DataRequired(), Length(max=120)])
     description = TextAreaField("Description", validators=[Length(max=2000)])
-
-
-class BoardPickForm(BaseForm):
-    board_id = SelectField("Add to board", choices=[], validate_choice=False)

@@ -293,11 +293,6 @@ def record_download(resource: Resource) -> None:
 
 # --- changing and deleting -------------------------------------------------------------------
 
-def may_edit(actor, resource: Resource) -> bool:
-    """Its owner, the CoP's facilitators and site admins change or remove a resource."""
-    return can(actor, "resources.edit", resource)
-
-
 def update_resource(actor, resource: Resource, **metadata) -> Resource:
     """Edit metadata (the owner, a facilitator of the CoP, or an admin)."""
     require(actor, "resources.edit", resource)

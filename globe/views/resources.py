@@ -89,7 +89,7 @@ def _share(community, form) -> list:
 def view(resource_id: int):
     resource = resources.get_resource(current_user, resource_id)
     return render_template("resources/view.html", resource=resource, version=resource.latest,
-                           may_edit=resources.may_edit(current_user, resource), version_form=VersionForm(),
+                           may_edit=can(current_user, "resources.edit", resource), version_form=VersionForm(),
                            confirm=ConfirmForm(), linked_data=_linked_data(resource))
 
 
