@@ -9,13 +9,14 @@ from wiki.links import (
     split_lines,
     validate_title,
 )
-from wiki.merge import MergeResult, merge_texts
+from wiki.merge import ConflictBlock, MergeResult, conflict_blocks, keep_one_side, merge_texts
 from wiki.render import LinkTarget, Rendered, TocEntry, extract_links, render, render_markdown
 from wiki.sanitize import sanitize_html
 
 __all__ = [
-    "DiffRow", "LinkTarget", "MergeResult", "Rendered", "TocEntry", "WikiLink",
+    "ConflictBlock", "DiffRow", "LinkTarget", "MergeResult", "Rendered", "TocEntry", "WikiLink",
     "diff_rows", "diff_stats", "extract_links", "heading_id", "inline_html", "merge_texts",
+    "conflict_blocks", "keep_one_side",
     "normalize_newlines", "normalize_title", "render", "render_markdown", "sanitize_html",
     "side_by_side_html", "slugify_title", "split_lines", "unified_diff", "validate_title",
 ]

@@ -145,6 +145,8 @@ def _check_edit(title: str | None, body: str, summary: str, *, new: bool) -> tup
     limit = current_app.config["MAX_WIKI_PAGE_BYTES"]
     if len(body.encode("utf-8")) > limit:
         check.add("body", f"The page is too long: the limit is {limit // 1024} KB of text.")
+    elif blocks := wiki.conflict_blocks(body):
+        check.add("body", _unresolved_conflicts_message(blocks))
     summary = check.text("summary", summary, max_length=300, label="Edit summary")
     if title is not None or new:
         title = wiki.normalize_title(title or "")
@@ -152,6 +154,14 @@ def _check_edit(title: str | None, body: str, summary: str, *, new: bool) -> tup
             check.add("title", message)
     check.done()
     return title, body, summary
+
+
+def _unresolved_conflicts_message(blocks: list[wiki.ConflictBlock]) -> str:
+    lines = ", ".join(str(block.start_line) for block in blocks)
+    count = "an edit conflict" if len(blocks) == 1 else f"{len(blocks)} edit conflicts"
+    return (f"The text still holds {count} marked with <<<<<<<, ======= and >>>>>>> (starting on "
+            f"line {lines}). Keep the text that should stay and remove the three marker lines, or keep "
+            "one side of every conflict. Nothing was saved.")
 
 
 def save_page(actor, community: Community, *, page_slug: str, body: str, base_revision: int | None,

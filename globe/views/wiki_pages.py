@@ -87,7 +87,10 @@ def _edit_page(community, page, form):
     preview_html, conflict = None, None
     if form.validate_on_submit():
         try:
-            if form.preview.data:
+            if request.form.get("keep") in ("ours", "theirs"):  # resolve every conflict one way, then review
+                form.body.data = wiki.keep_one_side(form.body.data or "", request.form["keep"])
+                preview_html = wiki_pages.preview(current_user, community, page, form.body.data)
+            elif form.preview.data:
                 preview_html = wiki_pages.preview(current_user, community, page, form.body.data or "")
             else:
                 result = _save(community, page, form)
@@ -101,7 +104,8 @@ def _edit_page(community, page, form):
             form.add_errors(err.fields)
     status = 409 if conflict else (200 if preview_html is not None else form_status(form))
     return render_template("wiki_pages/edit.html", community=community, page=page, form=form,
-                           preview_html=preview_html, conflict=conflict), status
+                           preview_html=preview_html, conflict=conflict,
+                           has_conflict_markers=bool(wiki.conflict_blocks(form.body.data or ""))), status
 
 
 def _save(community, page, form):

@@ -1,4 +1,5 @@
 """The wiki in the browser: create with preview, edit, conflicts, history, diff, rename, delete, feeds."""
+import html as html_lib
 import re
 
 from factories import add_member, make_community, make_page, make_user
@@ -56,6 +57,44 @@ def test_two_editors_at_once_lose_nothing(make_web, app):
                         token_from="/c/speaking/wiki/fluency/edit")
     assert resolved.status_code == 302
     assert page.revision_count == 3 and "Alice and Bob" in page.current_revision.body
+
+
+def _conflict_for_bob(make_web):
+    """Alice and Bob change the same line; Bob's save comes back with the conflict markers."""
+    cop = make_community("speaking")
+    page = make_page(cop, "Fluency", "Line one.\n\nLine two.\n")
+    _, alice = editor_browser(make_web, cop, "alice@example.org")
+    _, bob = editor_browser(make_web, cop, "bob@example.org")
+    url = "/c/speaking/wiki/fluency/edit"
+    _, base = edit_form(bob, url)
+    wiki_pages.save_page(wiki_pages.find_page(cop, "fluency").current_revision.author, cop, page_slug="fluency",
+                         body="Line one by Alice.\n\nLine two.\n", base_revision=1)
+    response = bob.post(url, {"title": "Fluency", "body": "Line one by Bob.\n\nLine two.\n", "base_revision": base,
+                              "save": "Save"}, token_from=url)
+    marked = re.search(r'<textarea[^>]*name="body"[^>]*>\r?\n?(.*?)</textarea>', response.get_data(as_text=True),
+                       re.S).group(1)
+    return page, bob, url, html_lib.unescape(marked)
+
+
+def test_text_with_conflict_markers_left_in_is_never_published(make_web, app):
+    page, bob, url, marked = _conflict_for_bob(make_web)
+    assert "<<<<<<< your edit" in marked
+    refused = bob.post(url, {"title": "Fluency", "body": marked, "base_revision": "2", "save": "Save"}, token_from=url)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "still holds an edit conflict" in html and "starting on line 1" in html
+    assert "Keep my side of every conflict" in html
+    assert page.revision_count == 2 and "<<<<<<<" not in page.current_revision.body
+
+
+def test_keeping_one_side_of_every_conflict_fills_the_editor_for_review(make_web, app):
+    page, bob, url, marked = _conflict_for_bob(make_web)
+    kept = bob.post(url, {"title": "Fluency", "body": marked, "base_revision": "2", "keep": "ours"}, token_from=url)
+    html = kept.get_data(as_text=True)
+    assert kept.status_code == 200 and "Preview (not saved yet)" in html
+    assert "Line one by Bob." in html and "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" not in html and page.revision_count == 2
+    bob.post(url, {"title": "Fluency", "body": "Line one by Bob.\n\nLine two.\n", "base_revision": "2", "save": "Save"},
+             token_from=url)
+    assert page.revision_count == 3 and page.current_revision.body.startswith("Line one by Bob.")
 
 
 def test_history_diff_old_revision_and_revert(make_web, app):

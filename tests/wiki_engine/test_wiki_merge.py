@@ -1,5 +1,7 @@
 """Three-way merges of concurrent page edits."""
-from wiki import MergeResult, merge_texts
+import pytest
+
+from wiki import MergeResult, conflict_blocks, keep_one_side, merge_texts
 
 BASE = "Title\n\nIntro line\n\nBody line\n\nOutro line\n"
 
@@ -64,3 +66,26 @@ def test_both_sides_adding_to_an_empty_page_conflict():
     result = merge_texts("", "mine\n", "theirs\n")
     assert result.conflicts == 1
     assert result.text == "<<<<<<< your edit\nmine\n=======\ntheirs\n>>>>>>> saved version\n"
+
+
+def _conflicted() -> str:
+    base = "Title\n\nWarm-up: chant\n\nEnd\n"
+    result = merge_texts(base, "Title\n\nWarm-up: song\n\nEnd\n", "Title\n\nWarm-up: game\n\nEnd\n")
+    assert result.conflicts == 1
+    return result.text
+
+
+def test_conflict_blocks_find_the_markers_a_merge_left():
+    blocks = conflict_blocks(_conflicted())
+    assert [(b.start_line, b.ours, b.theirs) for b in blocks] == [(3, ["Warm-up: song"], ["Warm-up: game"])]
+
+
+def test_a_markdown_heading_underline_is_not_a_conflict():
+    assert conflict_blocks("Title\n=======\n\ntext <<<<<<< inline\n") == []
+    assert conflict_blocks("<<<<<<< your edit\nonly a start\n") == []
+
+
+@pytest.mark.parametrize("side, kept", [("ours", "Warm-up: song"), ("theirs", "Warm-up: game")])
+def test_keeping_one_side_resolves_every_block_and_keeps_the_rest(side, kept):
+    resolved = keep_one_side(_conflicted(), side)
+    assert resolved == f"Title\n\n{kept}\n\nEnd\n" and conflict_blocks(resolved) == []
