@@ -4,6 +4,8 @@ Views use url_for(); these builders exist because services must not depend on a 
 import unicodedata
 from urllib.parse import quote, unquote, urlsplit
 
+from flask import current_app, has_request_context, request
+
 
 def community_path(community_slug: str) -> str:
     return f"/c/{community_slug}"
@@ -27,6 +29,15 @@ def resource_path(resource_id: int) -> str:
 
 def project_path(proposal_id: int) -> str:
     return f"/incubator/{proposal_id}"
+
+
+def site_address() -> str:
+    """The site's public address, for links that leave a request (emails): GLOBE_SITE_URL, else the
+    address of the request being served (development only: a client can forge its Host header)."""
+    configured = str(current_app.config.get("SITE_URL") or "").rstrip("/")
+    if configured or not has_request_context():
+        return configured
+    return request.host_url.rstrip("/")
 
 
 def same_site_path(target: object) -> str | None:

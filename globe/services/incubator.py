@@ -13,6 +13,7 @@ from ..models.base import utcnow
 from ..models.incubator import (EDITABLE_STATES, STATES, Assignment,
                                 Proposal, Review, TeamMember, TimelineEvent)
 from ..permissions import PROPOSAL, TEAM_READERS, assigned_mentor, can, require, visible_scope
+from ..urls import project_path
 from .accounts import find_user_by_email
 from .communities import share_a_community
 from .notifications import notify
@@ -139,7 +140,7 @@ def _invite(actor, proposal: Proposal, user_id: int) -> TeamMember:
         raise Conflict(f"{user.display_name} is already on the team.")
     member = TeamMember(user_id=user.id, status="invited")
     proposal.team.append(member)
-    notify(user, f"You are invited to the team of the proposal “{proposal.title}”.", f"/incubator/{proposal.id}")
+    notify(user, f"You are invited to the team of the proposal “{proposal.title}”.", project_path(proposal.id))
     return member
 
 
@@ -238,7 +239,7 @@ def _check_complete(check: Checker, proposal: Proposal) -> None:
 def tell_team(proposal: Proposal, message: str) -> None:
     for member in proposal.team:
         if member.status == "active":
-            notify(member.user, message, f"/incubator/{proposal.id}")
+            notify(member.user, message, project_path(proposal.id))
 
 
 def record_event(actor, proposal: Proposal, kind: str, *, message: str = "", from_status: str | None = None,

@@ -12,6 +12,7 @@ from ..models.base import utcnow
 from ..models.incubator import (ACTIVE_ASSIGNMENT_STATES, RECOMMENDATIONS, Assignment, MentorConflict,
                                 MentorProfile, Proposal, Review, TeamMember)
 from ..permissions import can, invited_to_team, on_team, require
+from ..urls import project_path
 from .accounts import find_user_by_email
 from .incubator import record_event, tell_team, transition
 from .mentor_matching import Mentor, MatchingPolicy, ProposalFacts, Suggestion, plan_assignments, rank_mentors
@@ -127,7 +128,7 @@ def assign(actor, proposal: Proposal, mentor_id: int, *, override_capacity_reaso
         assignment.decline_reason, assignment.answered_at = "", None
         db.session.add(assignment)
         record_event(actor, proposal, "assignment", message=f"{found.name} was asked to mentor this proposal.")
-        notify(db.session.get(User, mentor_id), f"You are asked to mentor “{proposal.title}”.", f"/incubator/{proposal.id}")
+        notify(db.session.get(User, mentor_id), f"You are asked to mentor “{proposal.title}”.", project_path(proposal.id))
         queue_for_indexing("project", proposal.id)  # its mentors may now find it
         if proposal.status == "submitted":
             transition(actor, proposal, "in_review")
@@ -159,7 +160,7 @@ def _withdraw(actor, assignment: Assignment, *, reason: str) -> None:
     record_event(actor, assignment.proposal, "assignment", message=f"{actor.display_name} declined to mentor: {reason}")
     for admin in db.session.scalars(select(User).where(User.is_admin.is_(True))):
         notify(admin, f"{actor.display_name} declined to mentor “{assignment.proposal.title}”: {reason}",
-               f"/incubator/{assignment.proposal_id}")
+               project_path(assignment.proposal_id))
 
 
 def write_review(actor, proposal: Proposal, *, recommendation: str, comments: str, private_note: str = "") -> Review:

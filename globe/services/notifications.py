@@ -8,13 +8,14 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..db import Transaction, current_transaction, transaction
 from ..extensions import db
 from ..models.base import utcnow
 from ..models.incubator import Notification
+from ..urls import site_address
 
 SMTP_SECURITY = ("starttls", "ssl", "none")
 _outboxes: WeakKeyDictionary[Transaction, list[Notice]] = WeakKeyDictionary()
@@ -78,7 +79,7 @@ def _send_one(smtp: smtplib.SMTP, notice: Notice) -> None:
 def _email_for(notice: Notice) -> EmailMessage:
     """The email of one notice: its text as the subject, and a link back to Globe."""
     config = current_app.config
-    site, home = config["SITE_NAME"], _site_url()
+    site, home = config["SITE_NAME"], site_address()
     text = " ".join(notice.message.split())  # a header holds one line
     email = EmailMessage()
     email["From"], email["To"] = config["SMTP_FROM"], notice.address
@@ -90,14 +91,6 @@ def _email_for(notice: Notice) -> EmailMessage:
                       f"You get this email because {site} tells you by email of what concerns you; "
                       f"all your notices are also on {home}/notifications\n")
     return email
-
-
-def _site_url() -> str:
-    """The public address for links: SITE_URL, else the address of the request being served."""
-    configured = str(current_app.config.get("SITE_URL") or "").rstrip("/")
-    if configured or not has_request_context():
-        return configured
-    return request.host_url.rstrip("/")
 
 
 def unread_count(user) -> int:
