@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import transaction
@@ -49,6 +49,16 @@ def get_user(user_id: int) -> User:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def find_people(actor, *, text: str = "", limit: int = 200) -> list[User]:
+    """Accounts for the admins' people page, by name; `text` matches part of a name or an email."""
+    require(actor, "site.admin")
+    query = select(User).order_by(User.display_name).limit(limit)
+    if text:
+        query = query.where(or_(User.email.contains(text.lower(), autoescape=True),
+                                func.lower(User.display_name).contains(text.lower(), autoescape=True)))
+    return list(db.session.scalars(query))
 
 
 def _check_email(check: Checker, email: str) -> str:

@@ -1,12 +1,9 @@
 """Site administration: people and their site-wide roles (admin, mentor, curator)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
 
 from ..errors import InvalidInput
-from ..extensions import db
 from ..forms.accounts import SiteRolesForm
-from ..models import User
 from ..permissions import require
 from ..services import accounts
 from . import form_status
@@ -17,13 +14,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/people")
 @login_required
 def people():
-    require(current_user, "site.admin")
     text = request.args.get("q", "").strip()[:100]
-    query = select(User).order_by(User.display_name).limit(200)
-    if text:
-        like = f"%{text.lower()}%"
-        query = query.where(or_(User.email.like(like), User.display_name.ilike(like)))
-    return render_template("admin/people.html", people=db.session.scalars(query), q=text)
+    return render_template("admin/people.html", people=accounts.find_people(current_user, text=text), q=text)
 
 
 @bp.route("/people/<int:user_id>/roles", methods=["GET", "POST"])

@@ -92,3 +92,13 @@ def test_system_actor_is_an_admin_without_identity(app):
     user = make_user()
     accounts.set_site_roles(SYSTEM, user, is_admin=False, is_mentor=True, is_curator=True)
     assert user.site_roles == ["mentor", "curator"]
+
+
+def test_admins_find_people_by_part_of_a_name_or_email_and_wildcards_are_plain_text(app):
+    admin = make_user("Ada Admin", admin=True)
+    mei, _ = make_user("Mei Chen", email="mei@school.example"), make_user("Bob", email="bob@other.example")
+    assert [p.id for p in accounts.find_people(admin, text="CHEN")] == [mei.id]
+    assert [p.id for p in accounts.find_people(admin, text="school.ex")] == [mei.id]
+    assert accounts.find_people(admin, text="%") == []
+    with pytest.raises(PermissionDenied):
+        accounts.find_people(mei, text="bob")
