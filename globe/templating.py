@@ -5,8 +5,10 @@ import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import wiki
 from flask import Flask, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from .crosswalks import facet_value_label, label, language_name
 from .models.base import utcnow
@@ -43,7 +45,13 @@ def days_left(since: datetime, days: int) -> str:
     return duration(since + timedelta(days=days) - utcnow())
 
 
-FILTERS = {"age": age, "days_left": days_left, "label": label, "language_name": language_name,
+def markdown(text: str | None) -> Markup:
+    """Markdown typed by a person (a CoP's description, a Markdown file's preview) as sanitized HTML,
+    through the wiki's renderer and sanitizer."""
+    return Markup(wiki.render_markdown(text or ""))
+
+
+FILTERS = {"age": age, "markdown": markdown, "days_left": days_left, "label": label, "language_name": language_name,
            "facet_value_label": facet_value_label}
 
 
