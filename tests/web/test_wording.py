@@ -54,3 +54,40 @@ def test_a_different_description_is_still_shown(make_web, app):
     browser = _member(make_web)
     page = browser.get(_share(browser, "chant.md", CHANT, "Best with **puppets**.")).get_data(as_text=True)
     assert "<strong>puppets</strong>" in page
+
+
+def _draft(browser) -> str:
+    response = browser.post("/incubator/new", {"title": "Nursing English course", "summary": "Six weeks online",
+                                              "description": "Weekly tasks", "needs": "course design",
+                                              "community": ""}, token_from="/incubator/new")
+    return response.headers["Location"]
+
+
+def test_a_state_change_is_told_as_a_sentence(make_web, app):
+    make_user(email="lead@example.org")
+    lead = make_web()
+    lead.login("lead@example.org")
+    url = _draft(lead)
+    lead.post(f"{url}/transition", {"to": "submitted"}, token_from=url)
+    html = lead.get(url).get_data(as_text=True)
+    assert "The proposal was submitted: the incubator admins will assign mentors" in html
+    assert "is now submitted" not in html
+
+
+def test_every_incubator_state_has_its_sentence():
+    from globe.models.incubator import STATES
+    from globe.views.incubator import TRANSITION_DONE
+    assert set(TRANSITION_DONE) == set(STATES)
+    assert all(sentence.endswith(".") and "_" not in sentence for sentence in TRANSITION_DONE.values())
+
+
+def test_incubator_board_shows_how_long_each_proposal_has_waited(make_web, app):
+    make_user(email="lead@example.org")
+    make_user(email="admin@example.org", admin=True)
+    lead, admin = make_web(), make_web()
+    lead.login("lead@example.org")
+    url = _draft(lead)
+    lead.post(f"{url}/transition", {"to": "submitted"}, token_from=url)
+    admin.login("admin@example.org")
+    html = admin.get("/incubator/board").get_data(as_text=True)
+    assert "less than a minute</time>" in html
