@@ -50,7 +50,7 @@ def respond(status: int, title: str, detail: str, errors: dict | None = None):
 def error_message(err: GlobeError) -> str:
     """What went wrong in one sentence or a few: every field's messages, or the detail."""
     fields = err.fields if isinstance(err, InvalidInput) else None
-    return " ".join(sum(fields.values(), [])) if fields else err.detail
+    return " ".join(message for messages in fields.values() for message in messages) if fields else err.detail
 
 
 def page_posted_from() -> str | None:
@@ -59,7 +59,7 @@ def page_posted_from() -> str | None:
     if referrer.netloc != request.host:
         return None
     path = same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
-    return path if path and referrer.path != request.path else None
+    return path if path and referrer.path != request.script_root + request.path else None
 
 
 def back_with_message(err: GlobeError):

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import Conflict, GlobeError, InvalidInput
+from ..errors_web import error_message
 from ..forms.incubator import (AnswerForm, AssignForm, AutoAssignForm, CommentForm, InviteTeamForm,
                                MentorProfileForm, PersonConflictForm, ProposalConflictForm, ProposalForm, ReviewForm,
                                TransitionForm)
@@ -102,8 +103,7 @@ def _run(action, success: str) -> None:
     try:
         action()
     except GlobeError as err:
-        fields = getattr(err, "fields", None)
-        flash(" ".join(sum(fields.values(), [])) if fields else err.detail, "error")
+        flash(error_message(err), "error")
     else:
         flash(success, "success")
 

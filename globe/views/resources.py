@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..errors import GlobeError, InvalidInput
+from ..errors_web import error_message
 from ..forms.resources import MetadataForm, ResourceForm, VersionForm
 from ..forms.communities import ConfirmForm
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
@@ -135,7 +136,7 @@ def add_version(resource_id: int):
         try:
             version = resources.add_version(current_user, resource, form.file.data)
         except InvalidInput as err:
-            flash(" ".join(sum(err.fields.values(), [])), "error")
+            flash(error_message(err), "error")
             return render_template("resources/view.html", resource=resource, version=resource.latest,
                                    may_edit=True, version_form=form, confirm=ConfirmForm()), 400
         flash(f"Version {version.number} uploaded.", "success")

@@ -2,8 +2,9 @@
 Menu that opens from the keyboard without JavaScript."""
 from __future__ import annotations
 
-import pytest
+from itertools import pairwise
 
+import pytest
 from browsing import OUTPUT, expect, unique
 from factories import make_community, make_user
 
@@ -38,7 +39,7 @@ def test_signed_in_header_is_one_row_at_1280(where, site, open_page):
     assert max(tops) - min(tops) <= 4, f"the header is not one row: item middles at {tops}"
     spans = header.evaluate("row => [...row.querySelectorAll('.brand, .header-search > :not(.visually-hidden), .wide-nav li')]"
                             ".map(item => item.getBoundingClientRect()).map(box => [box.left, box.right])")
-    assert all(left_item[1] <= right_item[0] for left_item, right_item in zip(spans, spans[1:])), \
+    assert all(left_item[1] <= right_item[0] for left_item, right_item in pairwise(spans)), \
         f"header items overlap: {spans}"
     assert spans[-1][1] <= 1280, "the last header item is cut off"
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280

@@ -2,7 +2,7 @@
 import io
 import re
 
-from factories import add_member, make_community, make_page, make_user
+from factories import add_member, make_community, make_user
 
 TYPED = {"title": "Verb games", "description": "Play in **pairs**", "alt_text": "Two dice", "tags": "verbs, dice",
          "levels": ["a2", "b1"], "age_groups": ["teens"], "skills": ["grammar"], "resource_type": "worksheet",
@@ -29,7 +29,7 @@ def _checked(html: str, name: str) -> set[str]:
 
 
 def _selected(html: str, name: str) -> str:
-    select = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.S).group(0)
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', html, re.DOTALL).group(0)
     return re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select).group(0)
 
 

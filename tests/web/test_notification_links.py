@@ -1,5 +1,6 @@
 """Opening a notification marks it read, and only the viewer's own notifications."""
 from factories import make_user
+
 from globe.db import transaction
 from globe.models.incubator import Notification
 from globe.services import notifications

@@ -1,5 +1,6 @@
 """A refusal is a message on the page the person was on, with what to do next, never a bare error page."""
 from factories import add_member, make_community, make_page, make_user
+
 from globe.services import boards, resources
 
 SITE = "http://localhost"

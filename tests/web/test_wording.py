@@ -91,3 +91,14 @@ def test_incubator_board_shows_how_long_each_proposal_has_waited(make_web, app):
     admin.login("admin@example.org")
     html = admin.get("/incubator/board").get_data(as_text=True)
     assert "less than a minute</time>" in html
+
+
+def test_a_new_role_is_told_as_a_sentence(make_web, app):
+    facilitator = make_user(email="fac@example.org")
+    community = make_community("eap", facilitator=facilitator)
+    member = make_user("Mei", email="mei@example.org")
+    add_member(community, member)
+    browser = make_web()
+    browser.login("fac@example.org")
+    browser.post("/c/eap/members/role", {"user_id": str(member.id), "role": "editor"}, token_from="/c/eap/members")
+    assert "Mei is now an editor here." in browser.get("/c/eap/members").get_data(as_text=True)
