@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .permissions import can
 from .services.notifications import unread_count
 
 ONE_YEAR = 365 * 24 * 3600
+HEADING_TAG_RE = re.compile(r"<(/?)h([1-6])\b")
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; "
                            "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
                            "form-action 'self'")
@@ -45,10 +47,11 @@ def days_left(since: datetime, days: int) -> str:
     return duration(since + timedelta(days=days) - utcnow())
 
 
-def markdown(text: str | None) -> Markup:
+def markdown(text: str | None, below: int = 1) -> Markup:
     """Markdown typed by a person (a CoP's description, a Markdown file's preview) as sanitized HTML,
-    through the wiki's renderer and sanitizer."""
-    return Markup(wiki.render_markdown(text or ""))
+    through the wiki's renderer and sanitizer; its headings come under the page's level-`below` heading."""
+    html = wiki.render_markdown(text or "")
+    return Markup(HEADING_TAG_RE.sub(lambda tag: f"<{tag[1]}h{min(int(tag[2]) + below, 6)}", html))
 
 
 FILTERS = {"age": age, "markdown": markdown, "days_left": days_left, "label": label, "language_name": language_name,

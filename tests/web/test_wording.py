@@ -38,6 +38,7 @@ def test_markdown_resource_preview_is_formatted_not_raw(make_web, app):
     browser = _member(make_web)
     page = browser.get(_share(browser, "chant.md", CHANT, "A chant for young learners.")).get_data(as_text=True)
     assert "# Animal chant" not in page and "<em>cow</em>" in page
+    assert "<h3>Animal chant</h3>" in page  # under the "Preview" heading, not a second page title
     listing = browser.get("/c/speaking/resources").get_data(as_text=True)
     assert "# Animal chant" not in listing and "The cow says moo." in listing
 
