@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import wiki
 from flask import Flask, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from .crosswalks import facet_value_label, label, language_name
 from .models.base import utcnow
@@ -14,6 +17,7 @@ from .permissions import can
 from .services.notifications import unread_count
 
 ONE_YEAR = 365 * 24 * 3600
+HEADING_TAG_RE = re.compile(r"<(/?)h([1-6])\b")
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; "
                            "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
                            "form-action 'self'")
@@ -43,7 +47,14 @@ def days_left(since: datetime, days: int) -> str:
     return duration(since + timedelta(days=days) - utcnow())
 
 
-FILTERS = {"age": age, "days_left": days_left, "label": label, "language_name": language_name,
+def markdown(text: str | None, below: int = 1) -> Markup:
+    """Markdown typed by a person (a CoP's description, a Markdown file's preview) as sanitized HTML,
+    through the wiki's renderer and sanitizer; its headings come under the page's level-`below` heading."""
+    html = wiki.render_markdown(text or "")
+    return Markup(HEADING_TAG_RE.sub(lambda tag: f"<{tag[1]}h{min(int(tag[2]) + below, 6)}", html))
+
+
+FILTERS = {"age": age, "markdown": markdown, "days_left": days_left, "label": label, "language_name": language_name,
            "facet_value_label": facet_value_label}
 
 

@@ -17,7 +17,8 @@ VISIBILITY_CHOICES = [SelectChoice("public", "Public: anyone can read"), SelectC
 class CommunityForm(BaseForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     domain = StringField("Domain (the shared interest)", validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField("Description", validators=[Length(max=20000)])
+    description = TextAreaField("Description", validators=[Length(max=20000)],
+                                description="Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
     policy = RadioField("Membership", choices=POLICY_CHOICES, default="open")
     visibility = RadioField("Visibility", choices=VISIBILITY_CHOICES, default="public")
     default_license = SelectField("Default licence for resources",

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..db import Transaction, current_transaction, transaction
+from ..errors import NotFound
 from ..extensions import db
 from ..models.base import utcnow
 from ..models.incubator import Notification
@@ -109,3 +110,16 @@ def mark_all_read(user) -> None:
     with transaction():
         db.session.execute(update(Notification).where(Notification.user_id == user.id,
                                                       Notification.read_at.is_(None)).values(read_at=utcnow()))
+
+
+def open_notification(user, notification_id: int) -> str:
+    """Mark one of the user's own notices read, and give the address it points to ("" if none).
+
+    Another person's notice is "not found": nobody learns that it exists, nor marks it read."""
+    notice = db.session.get(Notification, notification_id) if user.is_authenticated else None
+    if notice is None or notice.user_id != user.id:
+        raise NotFound("No such notification.")
+    with transaction():
+        if notice.read_at is None:
+            notice.read_at = utcnow()
+    return notice.url

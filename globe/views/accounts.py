@@ -7,6 +7,7 @@ from ..extensions import limiter
 from ..forms.accounts import LoginForm, ProfileForm, RegisterForm, TokenForm
 from ..forms.communities import ConfirmForm
 from ..services import accounts, communities, notifications
+from ..urls import same_site_path
 from . import form_status, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -149,3 +150,11 @@ def notifications_page():
         return redirect(url_for("accounts.notifications_page"))
     return render_template("accounts/notifications.html", items=notifications.latest(current_user),
                            confirm=ConfirmForm())
+
+
+@bp.route("/notifications/<int:notification_id>")
+@login_required
+def open_notification(notification_id: int):
+    """Follow a notice's link: it is marked read on the way (only the viewer's own notices)."""
+    address = notifications.open_notification(current_user, notification_id)
+    return redirect(same_site_path(address) or url_for("accounts.notifications_page"))

@@ -5,11 +5,13 @@ from flask_login import current_user, login_required
 from ..errors import InvalidInput, NotFound
 from ..forms.communities import (CommunityForm, ConfirmForm, DecisionForm, InviteForm, JoinForm, MemberForm,
                                  NewCommunityForm, RoleForm)
+from ..errors_web import error_message
 from ..permissions import can, require, role_at_least
 from ..services import communities
 from . import form_status, int_arg
 
 bp = Blueprint("communities", __name__)
+ROLE_WITH_ARTICLE = {"member": "a member", "editor": "an editor", "facilitator": "a facilitator"}
 
 
 @bp.route("/c/<slug>")
@@ -34,7 +36,7 @@ def join(slug: str):
         try:
             record = communities.join(current_user, community, message=form.message.data)
         except InvalidInput as err:
-            flash(" ".join(sum(err.fields.values(), [])), "error")
+            flash(error_message(err), "error")
         else:
             if record.is_active:
                 flash(f"Welcome to {community.name}!", "success")
@@ -88,7 +90,7 @@ def invite(slug: str):
         try:
             record = communities.invite(current_user, community, email=form.email.data, message=form.message.data)
         except InvalidInput as err:
-            flash(" ".join(sum(err.fields.values(), [])), "error")
+            flash(error_message(err), "error")
         else:
             flash(f"{record.user.display_name} was invited.", "success")
     else:
@@ -103,7 +105,7 @@ def set_role(slug: str):
     form = RoleForm()
     if form.validate_on_submit():
         record = communities.set_role(current_user, community, int_arg(form.user_id.data), form.role.data)
-        flash(f"{record.user.display_name} is now {record.role}.", "success")
+        flash(f"{record.user.display_name} is now {ROLE_WITH_ARTICLE.get(record.role, record.role)} here.", "success")
     else:
         flash("Choose a role.", "error")
     return redirect(url_for("communities.members", slug=community.slug))

@@ -5,7 +5,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..errors import InvalidInput
+from ..errors import GlobeError, InvalidInput
+from ..errors_web import error_message
 from ..forms.resources import MetadataForm, ResourceForm, VersionForm
 from ..forms.communities import ConfirmForm
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
@@ -57,6 +58,7 @@ def add(slug: str):
     form = ResourceForm()
     if request.method == "GET":
         form.license.data = community.default_license
+    status = form_status(form)
     if form.validate_on_submit():
         try:
             added = _share(community, form)
@@ -66,12 +68,15 @@ def add(slug: str):
                                     .format(err.detail, link))
         except InvalidInput as err:
             form.add_errors(err.fields)
+        except GlobeError as err:  # a file too large or of a refused kind: the form stays filled in
+            form.form_errors.append(err.detail)
+            status = err.status
         else:
             flash(f"Shared {len(added)} resource{'s' if len(added) > 1 else ''}.", "success")
             target = url_for("resources.view", resource_id=added[0].id) if len(added) == 1 else \
                 url_for("resources.community_list", slug=slug)
             return redirect(target)
-    return render_template("resources/add.html", community=community, form=form), form_status(form)
+    return render_template("resources/add.html", community=community, form=form), status
 
 
 def _share(community, form) -> list:
@@ -131,7 +136,7 @@ def add_version(resource_id: int):
         try:
             version = resources.add_version(current_user, resource, form.file.data)
         except InvalidInput as err:
-            flash(" ".join(sum(err.fields.values(), [])), "error")
+            flash(error_message(err), "error")
             return render_template("resources/view.html", resource=resource, version=resource.latest,
                                    may_edit=True, version_form=form, confirm=ConfirmForm()), 400
         flash(f"Version {version.number} uploaded.", "success")

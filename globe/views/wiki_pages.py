@@ -5,7 +5,7 @@ import wiki
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..forms.wiki_pages import AttachmentForm, PageEditForm, ReasonForm, RenameForm, RevertForm
 from ..page_cache import compress, get_page_cache, html_response, is_plain_anonymous_request
 from ..permissions import require
@@ -84,7 +84,7 @@ def edit(slug: str, page_slug: str):
 
 def _edit_page(community, page, form):
     """Preview, save, or show the conflict; the editor's text is never lost."""
-    preview_html, conflict = None, None
+    preview_html, conflict, busy = None, None, False
     if form.validate_on_submit():
         try:
             if request.form.get("keep") in ("ours", "theirs"):  # resolve every conflict one way, then review
@@ -102,7 +102,10 @@ def _edit_page(community, page, form):
             form.base_revision.raw_data = None  # render the new base, not the one posted
         except InvalidInput as err:
             form.add_errors(err.fields)
-    status = 409 if conflict else (200 if preview_html is not None else form_status(form))
+        except Conflict as err:  # e.g. saved by several people at once: the text stays in the editor
+            form.form_errors.append(err.detail)
+            busy = True
+    status = 409 if conflict or busy else (200 if preview_html is not None else form_status(form))
     return render_template("wiki_pages/edit.html", community=community, page=page, form=form,
                            preview_html=preview_html, conflict=conflict,
                            has_conflict_markers=bool(wiki.conflict_blocks(form.body.data or ""))), status
