@@ -3,10 +3,12 @@
 Run by `flask --app wsgi globe demo`. It refuses a site holding accounts it did not create."""
 from __future__ import annotations
 
+from flask import current_app
+
 from ..errors import Conflict
 from ..extensions import db
 from ..models import User
-from ..services import accounts
+from ..services import accounts, extraction, search
 from .communities import load_communities
 from .incubator import load_incubator
 from .people import DEMO_PASSWORD, MENTOR_POOL, demo_emails, load_people
@@ -24,6 +26,7 @@ def load_demo() -> dict:
     load_wiki_pages(people)
     load_resources(people)
     load_incubator(people)
+    _finish_background_work()
     return {"password": DEMO_PASSWORD, "accounts": [
         ("admin@globe.example", "site admin and knowledge-base curator"),
         ("mentor.design@globe.example", "mentor: course design, business strategy"),
@@ -34,6 +37,15 @@ def load_demo() -> dict:
         ("newcomer@globe.example", "new teacher with a pending request"),
         ("mentor.*@globe.example", f"{len(MENTOR_POOL)} more mentors: paused, at capacity, conflicted, ..."),
     ]}
+
+
+def _finish_background_work() -> None:
+    """Wait for the background extractor, then the search indexer, so that everything the demo says
+    is ready can be found. Each has one worker taking tasks in order: a task given now runs last."""
+    for key in (extraction.EXECUTOR_KEY, search.EXECUTOR_KEY):
+        executor = current_app.extensions.get(key)
+        if executor is not None:
+            executor.submit(lambda: None).result()
 
 
 def _refuse_accounts_it_did_not_create() -> None:

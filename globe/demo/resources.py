@@ -29,12 +29,11 @@ def load_resources(people: dict) -> None:
 
 
 def extract_waiting_files() -> None:
-    """Extract what is still waiting, one file per core, so the demo is searchable when it says it is
-    ready (the background extractor takes one at a time; a version's claim keeps the two apart)."""
+    """Extract what is still waiting, one file per core, beside the background extractor (which takes
+    one at a time); a version's claim keeps the two apart."""
     waiting = list(db.session.scalars(db.select(ResourceVersion.id).where(
         ResourceVersion.extraction_status == "pending")))
-    # Named like Globe's own background threads, so each applies the search queue as it finishes.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="globe-demo") as pool:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="demo-extract") as pool:
         list(pool.map(partial(_extract_in_app, current_app._get_current_object()), waiting))
 
 

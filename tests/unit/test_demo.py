@@ -49,7 +49,9 @@ def test_the_demo_refuses_a_site_with_real_accounts(app):
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
-    site = create_app(app_config(tmp_path_factory.mktemp("demo")))
+    # Extraction and indexing in the background, as in production: the demo waits for both.
+    site = create_app(app_config(tmp_path_factory.mktemp("demo"), EXTRACT_IN_BACKGROUND=True,
+                                 INDEX_IN_BACKGROUND=True))
     with site.app_context():
         start_empty()
     result = site.test_cli_runner().invoke(args=["globe", "demo"])
