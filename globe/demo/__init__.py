@@ -1,6 +1,7 @@
 """Demo data that makes a first run look alive, loaded through the services (idempotent).
 
 Run by `flask --app wsgi globe demo`. It refuses a site holding accounts it did not create."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -27,16 +28,22 @@ def load_demo() -> dict:
     load_resources(people)
     load_incubator(people)
     _finish_background_work()
-    return {"password": DEMO_PASSWORD, "accounts": [
-        ("admin@globe.example", "site admin and knowledge-base curator"),
-        ("mentor.design@globe.example", "mentor: course design, business strategy"),
-        ("mentor.publishing@globe.example", "mentor: publishing, marketing"),
-        ("facilitator@globe.example", "facilitator of every community"),
-        ("editor@globe.example", "editor in five communities"),
-        ("teacher@globe.example", "member of four communities"),
-        ("newcomer@globe.example", "new teacher with a pending request"),
-        ("mentor.*@globe.example", f"{len(MENTOR_POOL)} more mentors: paused, at capacity, conflicted, ..."),
-    ]}
+    return {
+        "password": DEMO_PASSWORD,
+        "accounts": [
+            ("admin@globe.example", "site admin and knowledge-base curator"),
+            ("mentor.design@globe.example", "mentor: course design, business strategy"),
+            ("mentor.publishing@globe.example", "mentor: publishing, marketing"),
+            ("facilitator@globe.example", "facilitator of every community"),
+            ("editor@globe.example", "editor in five communities"),
+            ("teacher@globe.example", "member of four communities"),
+            ("newcomer@globe.example", "new teacher with a pending request"),
+            (
+                "mentor.*@globe.example",
+                f"{len(MENTOR_POOL)} more mentors: paused, at capacity, conflicted, ...",
+            ),
+        ],
+    }
 
 
 def _finish_background_work() -> None:
@@ -57,8 +64,12 @@ def _refuse_accounts_it_did_not_create() -> None:
     own_emails = demo_emails()
     for user in db.session.scalars(db.select(User)):
         if user.email not in own_emails:
-            raise Conflict("This site has accounts the demo did not create; the demo only runs on a new "
-                           "site (or one holding nothing but the demo). Nothing was changed.")
+            raise Conflict(
+                "This site has accounts the demo did not create; the demo only runs on a new "
+                "site (or one holding nothing but the demo). Nothing was changed."
+            )
         if accounts.authenticate(user.email, DEMO_PASSWORD) is None:
-            raise Conflict(f"{user.email} was registered by someone else, not by the demo, so the demo "
-                           "will not give it any role. Nothing was changed.")
+            raise Conflict(
+                f"{user.email} was registered by someone else, not by the demo, so the demo "
+                "will not give it any role. Nothing was changed."
+            )

@@ -1,4 +1,5 @@
 """Reading the demo's content files: a few `key: value` lines, a `---` line, then the text."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,11 +20,18 @@ def entries(kind: str) -> list[Entry]:
     """Every content file under content/<kind>/ (one level of sub-folders), in name order."""
     found = []
     for folder in sorted(CONTENT.joinpath(kind).iterdir(), key=lambda item: item.name):
-        files = sorted(folder.iterdir(), key=lambda item: item.name) if folder.is_dir() else [folder]
+        files = (
+            sorted(folder.iterdir(), key=lambda item: item.name) if folder.is_dir() else [folder]
+        )
         for file in files:
             if file.name.endswith(".md"):
-                found.append(_parse(file.name.removesuffix(".md"), folder.name if folder.is_dir() else "",
-                                    file.read_text(encoding="utf-8")))
+                found.append(
+                    _parse(
+                        file.name.removesuffix(".md"),
+                        folder.name if folder.is_dir() else "",
+                        file.read_text(encoding="utf-8"),
+                    )
+                )
     return found
 
 

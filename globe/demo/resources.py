@@ -1,7 +1,8 @@
 """The demo's resources, read from content/resources/<community>/ and shared as real files.
 
-Each text becomes a file of the format its `format:` field names (see files.py), uploaded through
-add_resource, so type checks, storage, text extraction and indexing run as for any teacher's upload."""
+Each text becomes a file of the format its `format:` field names (see files.py), uploaded with
+add_resource, so type checks, storage, text extraction and indexing run as for any upload."""
+
 from __future__ import annotations
 
 import io
@@ -29,11 +30,16 @@ def load_resources(people: dict) -> None:
 
 
 def extract_waiting_files() -> None:
-    """Extract what is still waiting, one file per core, beside the background extractor (which takes
-    one at a time); a version's claim keeps the two apart."""
-    waiting = list(db.session.scalars(db.select(ResourceVersion.id).where(
-        ResourceVersion.extraction_status == "pending")))
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="demo-extract") as pool:
+    """Extract what is still waiting, one file per core, beside the background extractor (which
+    takes one at a time); a version's claim keeps the two apart."""
+    waiting = list(
+        db.session.scalars(
+            db.select(ResourceVersion.id).where(ResourceVersion.extraction_status == "pending")
+        )
+    )
+    with ThreadPoolExecutor(
+        max_workers=os.cpu_count() or 2, thread_name_prefix="demo-extract"
+    ) as pool:
         list(pool.map(partial(_extract_in_app, current_app._get_current_object()), waiting))
 
 
@@ -49,8 +55,17 @@ def upload_for(entry: Entry) -> FileStorage:
 
 def _share(owner, community, entry: Entry) -> None:
     fields = entry.fields
-    resources.add_resource(owner, community, upload=upload_for(entry), title=fields["title"],
-                           description=fields.get("description", ""), resource_type=fields["type"],
-                           age_groups=fields.get("ages", ""), levels=fields.get("levels", ""),
-                           skills=fields.get("skills", ""), tags=fields.get("tags", ""),
-                           license=fields.get("licence", "cc-by"), language="en")
+    resources.add_resource(
+        owner,
+        community,
+        upload=upload_for(entry),
+        title=fields["title"],
+        description=fields.get("description", ""),
+        resource_type=fields["type"],
+        age_groups=fields.get("ages", ""),
+        levels=fields.get("levels", ""),
+        skills=fields.get("skills", ""),
+        tags=fields.get("tags", ""),
+        license=fields.get("licence", "cc-by"),
+        language="en",
+    )

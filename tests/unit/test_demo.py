@@ -1,6 +1,7 @@
-"""The demo never adopts an account it did not create, stays safe to run twice, and gives a first run
-real content: resources whose text is extracted, wiki pages with history, a knowledge base, and the
-README's numbers and search example hold true."""
+"""The demo never adopts an account it did not create, stays safe to run twice, and gives a first
+run real content: resources whose text is extracted, wiki pages with history, a knowledge base;
+the README's numbers and search example hold true."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 
 def test_the_demo_refuses_an_address_someone_else_registered(app):
     with app.app_context():
-        accounts.register_user(email="admin@globe.example", display_name="Mallory", password="mallory's own")
+        accounts.register_user(
+            email="admin@globe.example", display_name="Mallory", password="mallory's own"
+        )
 
     result = app.test_cli_runner().invoke(args=["globe", "demo"])
 
@@ -34,7 +37,9 @@ def test_the_demo_refuses_an_address_someone_else_registered(app):
 
 def test_the_demo_refuses_a_site_with_real_accounts(app):
     with app.app_context():
-        accounts.register_user(email="head@school.example", display_name="Head", password="a long password")
+        accounts.register_user(
+            email="head@school.example", display_name="Head", password="a long password"
+        )
 
     result = app.test_cli_runner().invoke(args=["globe", "demo"])
 
@@ -47,11 +52,15 @@ def test_the_demo_refuses_a_site_with_real_accounts(app):
 # The tests below share one demo site: loading it extracts every file, which takes a while.
 # (They come after the tests using `app`, which empties a shared PostgreSQL database.)
 
+
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
     # Extraction and indexing in the background, as in production: the demo waits for both.
-    site = create_app(app_config(tmp_path_factory.mktemp("demo"), EXTRACT_IN_BACKGROUND=True,
-                                 INDEX_IN_BACKGROUND=True))
+    site = create_app(
+        app_config(
+            tmp_path_factory.mktemp("demo"), EXTRACT_IN_BACKGROUND=True, INDEX_IN_BACKGROUND=True
+        )
+    )
     with site.app_context():
         start_empty()
     result = site.test_cli_runner().invoke(args=["globe", "demo"])
@@ -62,9 +71,13 @@ def demo_site(tmp_path_factory):
 
 
 def _counts() -> dict:
-    return {"resources": db.session.scalar(select(func.count(Resource.id))),
-            "pages": db.session.scalar(select(func.count(WikiPage.id)).where(WikiPage.is_deleted.is_(False))),
-            "communities": db.session.scalar(select(func.count(Community.id)))}
+    return {
+        "resources": db.session.scalar(select(func.count(Resource.id))),
+        "pages": db.session.scalar(
+            select(func.count(WikiPage.id)).where(WikiPage.is_deleted.is_(False))
+        ),
+        "communities": db.session.scalar(select(func.count(Community.id))),
+    }
 
 
 def test_running_the_demo_twice_keeps_its_accounts_and_creates_nothing_twice(demo_site):
@@ -81,8 +94,13 @@ def test_running_the_demo_twice_keeps_its_accounts_and_creates_nothing_twice(dem
 
 def test_demo_resources_are_files_of_many_types_whose_text_was_extracted(demo_site):
     with demo_site.app_context():
-        versions = db.session.execute(select(ResourceVersion.family, ResourceVersion.extraction_status,
-                                             func.length(ResourceVersion.extracted_text))).all()
+        versions = db.session.execute(
+            select(
+                ResourceVersion.family,
+                ResourceVersion.extraction_status,
+                func.length(ResourceVersion.extracted_text),
+            )
+        ).all()
         resource_count = db.session.scalar(select(func.count(Resource.id)))
 
     assert resource_count >= 40
@@ -94,18 +112,25 @@ def test_demo_resources_are_files_of_many_types_whose_text_was_extracted(demo_si
 
 
 def test_text_found_only_inside_a_demo_file_is_searchable(demo_site):
-    # "overlooks" is in the body of the debate lesson (a Word file), not in its title or description.
+    # "overlooks" is in the body of the debate lesson (a Word file), not in its title or summary.
     response = demo_site.test_client().get("/api/v1/search?q=overlooks")
 
     assert [item["title"] for item in response.get_json()["results"]] == [
-        "Structured debate lesson: should homework be banned?"]
+        "Structured debate lesson: should homework be banned?"
+    ]
 
 
-def test_demo_wiki_has_linked_pages_with_history_and_knowledge_base_pages_in_three_communities(demo_site):
+def test_demo_wiki_has_linked_pages_with_history_and_knowledge_base_pages_in_three_communities(
+    demo_site,
+):
     with demo_site.app_context():
         pages = db.session.scalars(select(WikiPage).where(WikiPage.is_deleted.is_(False))).all()
-        cross_links = db.session.scalars(select(WikiLink).join(WikiPage).join(Community).where(
-            WikiLink.target_community != Community.slug)).all()
+        cross_links = db.session.scalars(
+            select(WikiLink)
+            .join(WikiPage)
+            .join(Community)
+            .where(WikiLink.target_community != Community.slug)
+        ).all()
 
         assert len(pages) >= 20
         assert sum(page.revision_count >= 2 for page in pages) >= 3
@@ -124,17 +149,24 @@ def test_members_only_demo_content_stays_out_of_an_anonymous_search(demo_site):
 
 def test_the_readme_demo_paragraph_gives_the_real_numbers(demo_site):
     paragraph = README.split("## Demo logins", 1)[1].split("|", 1)[0]
-    stated = {noun: int(number) for number, noun in re.findall(r"(\d+) (communities|wiki pages|resources)\b",
-                                                                paragraph)}
+    stated = {
+        noun: int(number)
+        for number, noun in re.findall(r"(\d+) (communities|wiki pages|resources)\b", paragraph)
+    }
     with demo_site.app_context():
         counts = _counts()
 
-    assert stated == {"communities": counts["communities"], "wiki pages": counts["pages"],
-                      "resources": counts["resources"]}
+    assert stated == {
+        "communities": counts["communities"],
+        "wiki pages": counts["pages"],
+        "resources": counts["resources"],
+    }
 
 
 def test_the_readme_search_example_finds_demo_content(demo_site):
-    example = re.search(r"curl -s 'http://127\.0\.0\.1:5000(/api/v1/search\?[^']+)'", README).group(1)
+    example = re.search(r"curl -s 'http://127\.0\.0\.1:5000(/api/v1/search\?[^']+)'", README).group(
+        1
+    )
 
     response = demo_site.test_client().get(example)
 
