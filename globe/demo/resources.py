@@ -48,7 +48,7 @@ def _extract_in_app(app: Flask, version_id: int) -> None:
         extraction.extract_version(version_id)
 
 
-def upload_for(entry: Entry) -> FileStorage:
+def _upload_for(entry: Entry) -> FileStorage:
     extension = entry.fields["format"]
     return FileStorage(io.BytesIO(files.render(entry.text, extension)), f"{entry.name}.{extension}")
 
@@ -58,7 +58,7 @@ def _share(owner, community, entry: Entry) -> None:
     resources.add_resource(
         owner,
         community,
-        upload=upload_for(entry),
+        upload=_upload_for(entry),
         title=fields["title"],
         description=fields.get("description", ""),
         resource_type=fields["type"],

@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from globe import create_app
+from globe.demo import files
 from globe.extensions import db
+from globe.extract import extract_text_inline
+from globe.extract.filetypes import DEFAULT_ALLOWED_EXTENSIONS, check_upload
 from globe.models import Community, Resource, ResourceVersion, WikiLink, WikiPage
 from globe.services import accounts
 from testapp import app_config, start_empty
@@ -47,6 +50,41 @@ def test_the_demo_refuses_a_site_with_real_accounts(app):
     assert "accounts the demo did not create" in result.output
     with app.app_context():
         assert accounts.find_user_by_email("admin@globe.example") is None
+
+
+SAMPLE = """# Café games (A2)
+
+Games that need no materials.
+
+## Alibi
+- Two suspects agree on a story (with \\ and brackets).
+
+| Game | Time |
+|---|---|
+| Desert island | 15 min |
+"""
+
+
+@pytest.mark.parametrize("extension", sorted(files.WRITERS))
+def test_each_demo_file_format_is_recognised_and_keeps_every_word(extension, tmp_path):
+    data = files.render(SAMPLE, extension)
+    path = tmp_path / f"sample.{extension}"
+    path.write_bytes(data)
+
+    file_type = check_upload(data, path.name, allowed_extensions=DEFAULT_ALLOWED_EXTENSIONS)
+    text = extract_text_inline(
+        path, file_type.family
+    ).text.casefold()  # plain text: title in capitals
+
+    assert file_type.extension == extension
+    for words in (
+        "Café games (A2)",
+        "no materials",
+        "Alibi",
+        "(with \\ and brackets)",
+        "Desert island",
+    ):
+        assert words.casefold() in text
 
 
 # The tests below share one demo site: loading it extracts every file, which takes a while.
