@@ -22,12 +22,13 @@ __all__ = ["DEMO_PASSWORD", "load_demo"]
 def load_demo() -> dict:
     """Create whatever part of the demo is missing and describe the logins."""
     _refuse_accounts_it_did_not_create()
-    people = load_people()
-    load_communities(people)
-    load_wiki_pages(people)
-    load_resources(people)
-    load_incubator(people)
-    _finish_background_work()
+    with search.indexing_deferred():  # one pass over the search queue at the end, not one per save
+        people = load_people()
+        load_communities(people)
+        load_wiki_pages(people)
+        load_resources(people)
+        load_incubator(people)
+        _finish_background_work()
     return {
         "password": DEMO_PASSWORD,
         "accounts": [

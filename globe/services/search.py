@@ -7,7 +7,9 @@ dead holder's lease is taken over at once on its own machine, after LEASE elsewh
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import Flask, current_app
@@ -30,6 +32,7 @@ BATCH = 200
 # holder is recognised, see globe/holders.py); a crash on another machine delays indexing by up to it.
 LEASE = timedelta(seconds=60)
 EXECUTOR_KEY = "globe.index_executor"
+DEFERRED_KEY = "globe.indexing_deferred"
 
 
 # --- queueing --------------------------------------------------------------------------------
@@ -49,10 +52,25 @@ def queue_community_content(community: Community) -> None:
 
 # --- draining --------------------------------------------------------------------------------
 
+@contextmanager
+def indexing_deferred() -> Iterator[None]:
+    """Queue index changes during the block and apply them all once it ends: for bulk loads such as
+    the demo, where applying the queue after every commit would cost an index commit each time."""
+    app = current_app._get_current_object()
+    app.extensions[DEFERRED_KEY] = True
+    try:
+        yield
+    finally:
+        app.extensions.pop(DEFERRED_KEY, None)
+        drain_queue()
+
+
 def schedule_drain() -> None:
     """Apply the queue soon: in a background thread, or right now when INDEX_IN_BACKGROUND is off
     or when already on one of Globe's background threads (extraction finishing, say)."""
     app = current_app._get_current_object()
+    if app.extensions.get(DEFERRED_KEY):
+        return  # indexing_deferred() applies the queue when its block ends
     if not app.config["INDEX_IN_BACKGROUND"] or threading.current_thread().name.startswith("globe-"):
         drain_queue()
         return

@@ -1,4 +1,5 @@
-"""The command line (create-user, demo) and the Alembic migrations matching the models."""
+"""The command line (create-user, index-worker, a missing schema) and the Alembic migrations matching the
+models; the demo and the reindex commands run on the shared demo site in test_demo.py."""
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -7,7 +8,7 @@ from sqlalchemy import create_engine
 from testapp import app_config
 from globe import create_app
 from globe.extensions import db
-from globe.services import accounts, communities
+from globe.services import accounts
 
 
 def test_create_user_with_roles(app):
@@ -29,23 +30,6 @@ def test_create_user_reports_bad_input_without_a_traceback(app):
     assert result.exit_code == 1 and "at least 8" in result.output
 
 
-def test_demo_is_idempotent_and_prints_logins(app):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["globe", "demo"])
-    assert first.exit_code == 0, first.output
-    assert "admin@globe.example" in first.output
-    directory = communities.list_directory(accounts.find_user_by_email("admin@globe.example"))
-    assert len(directory) == 14
-    assert {c.visibility for c, *_ in directory} == {"public", "members"}
-    assert {c.policy for c, *_ in directory} == {"open", "request", "invite"}
-    second = runner.invoke(args=["globe", "demo"])
-    assert second.exit_code == 0, second.output
-    assert len(communities.list_directory(accounts.find_user_by_email("admin@globe.example"))) == 14
-    mentors = [u for u in (accounts.find_user_by_email(e) for e in ("mentor.design@globe.example",
-                                                                    "mentor.publishing@globe.example"))]
-    assert all(m.is_mentor and m.expertise for m in mentors)
-
-
 def test_commands_explain_a_missing_schema(tmp_path, empty_database_url):
     app = create_app(app_config(tmp_path, DATABASE_URL=empty_database_url))
     result = app.test_cli_runner().invoke(args=["globe", "demo"])
@@ -62,19 +46,6 @@ def test_migrations_build_exactly_the_models_schema(tmp_path, empty_database_url
                                     db.metadata)
         engine.dispose()
     assert diff == []
-
-
-def test_reindex_and_search_status_commands(app):
-    from globe.backends import get_search_backend
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["globe", "demo"]).exit_code == 0
-    indexed = get_search_backend().stats()["documents"]
-    assert indexed > 0
-    get_search_backend().clear()
-    result = runner.invoke(args=["globe", "reindex"])
-    assert result.exit_code == 0 and f"Indexed {indexed} documents." in result.output
-    status = runner.invoke(args=["globe", "search-status"])
-    assert status.exit_code == 0 and f"documents: {indexed}" in status.output and "queue_length: 0" in status.output
 
 
 def test_index_worker_applies_the_queue_once(app):

@@ -16,7 +16,8 @@ from globe.extensions import db
 from globe.extract import extract_text_inline
 from globe.extract.filetypes import DEFAULT_ALLOWED_EXTENSIONS, check_upload
 from globe.models import Community, Resource, ResourceVersion, WikiLink, WikiPage
-from globe.services import accounts
+from globe.backends import get_search_backend
+from globe.services import accounts, communities
 from testapp import app_config, start_empty
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -128,6 +129,29 @@ def test_running_the_demo_twice_keeps_its_accounts_and_creates_nothing_twice(dem
     with demo_site.app_context():
         assert accounts.find_user_by_email("admin@globe.example").is_admin
         assert _counts() == before
+
+
+def test_the_demo_prints_logins_and_spans_every_kind_of_community(demo_site):
+    result = demo_site.test_cli_runner().invoke(args=["globe", "demo"])
+    assert result.exit_code == 0 and "admin@globe.example" in result.output
+    with demo_site.app_context():
+        directory = communities.list_directory(accounts.find_user_by_email("admin@globe.example"))
+        assert {c.visibility for c, *_ in directory} == {"public", "members"}
+        assert {c.policy for c, *_ in directory} == {"open", "request", "invite"}
+        mentors = [accounts.find_user_by_email(f"mentor.{name}@globe.example") for name in ("design", "publishing")]
+        assert all(m.is_mentor and m.expertise for m in mentors)
+
+
+def test_reindex_rebuilds_the_demo_index_and_search_status_reports_it(demo_site):
+    runner = demo_site.test_cli_runner()
+    with demo_site.app_context():
+        indexed = get_search_backend().stats()["documents"]
+        get_search_backend().clear()
+    assert indexed > 0
+    result = runner.invoke(args=["globe", "reindex"])
+    assert result.exit_code == 0 and f"Indexed {indexed} documents." in result.output
+    status = runner.invoke(args=["globe", "search-status"])
+    assert status.exit_code == 0 and f"documents: {indexed}" in status.output and "queue_length: 0" in status.output
 
 
 def test_demo_resources_are_files_of_many_types_whose_text_was_extracted(demo_site):
