@@ -4,7 +4,7 @@ from flask import jsonify, request, url_for
 from ..errors import InvalidInput
 from ..permissions import can
 from ..services import communities
-from . import actor, bp, iso, json_body, paginate_list
+from .common import actor, bp, iso, json_body, paginate_list
 
 
 def community_json(community, member_count: int, my_role: str | None) -> dict:

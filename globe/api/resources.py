@@ -5,8 +5,8 @@ from flask import jsonify, request, url_for
 
 from ..services import communities, idempotency, resources
 from ..services.resources import DuplicateResource
-from ..views.resources import send_version
-from . import actor, bp, iso, json_body, page_args, paginated
+from ..downloads import send_version
+from .common import actor, bp, iso, json_body, page_args, paginated
 
 LIST_FILTERS = ("level", "skill", "age_group", "type", "tag", "license", "language", "community")
 TEXT_FIELDS = ("title", "description", "alt_text", "resource_type", "language", "license")
