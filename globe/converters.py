@@ -16,11 +16,11 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: ASCII digits only, at most MAX_ID, else the route does not match (404)."""
+    """`<int:...>` in every route: ASCII digits only, from 1 to MAX_ID, else the route does not match (404)."""
 
     regex = r"[0-9]{1,19}"
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 

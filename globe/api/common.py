@@ -53,6 +53,13 @@ def json_body(*, text: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dic
     return data
 
 
+def multipart_form():
+    """The request's multipart form (an upload); a 400 problem for any other body."""
+    if request.mimetype != "multipart/form-data":
+        raise MalformedBody("Send the file as multipart/form-data, in a field named `file`.")
+    return request.form
+
+
 def _is_text_list(value) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
 

@@ -48,8 +48,8 @@ def get_community(slug: str):
 @bp.route("/communities/<slug>/join", methods=["POST"])
 def join(slug: str):
     community = communities.get_community(slug)
-    data = request.get_json(silent=True) or {}
-    message = data.get("message", "") if isinstance(data, dict) else ""
+    data = json_body(text=("message",)) if request.content_length else {}
+    message = data.get("message", "")
     record = communities.join(actor(), community, message=str(message))
     return jsonify(membership_json(record)), 201 if record.is_active else 202
 
