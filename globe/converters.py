@@ -53,6 +53,11 @@ def page_number(raw: str | None, *, name: str = "page", default: int = 1, upper:
     return number
 
 
+def page_or_first(raw: str | None) -> int:
+    """?page on an HTML list: a person following an odd link sees the first page rather than an error."""
+    return whole_number(raw, upper=MAX_PAGE) or 1
+
+
 def register(app) -> None:
     """Before any blueprint adds its routes, so each `<int:...>` is built with the bounded converter."""
     app.url_map.converters["int"] = IdConverter

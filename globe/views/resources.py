@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..converters import page_number
+from ..converters import page_or_first
 from ..errors import InvalidInput
 from ..forms.resources import MetadataForm, ResourceForm, VersionForm
 from ..forms.communities import ConfirmForm
@@ -29,7 +29,7 @@ def _vocabularies() -> dict:
 
 
 def _list_arguments() -> dict:
-    page = page_number(request.args.get("page"))
+    page = page_or_first(request.args.get("page"))
     return {"filters": {name: request.args.getlist(name) for name in FILTERS if request.args.getlist(name)},
             "sort": request.args.get("sort", "newest"), "page": page, "per_page": 20}
 

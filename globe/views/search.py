@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from ..converters import page_number
+from ..converters import page_or_first
 from ..search import FACETS
 from ..services import communities, search
 
@@ -17,7 +17,7 @@ def search_arguments() -> dict:
     return {"text": request.args.get("q", "")[:10_000],
             "filters": {name: tuple(request.args.getlist(name)) for name in FACETS if request.args.getlist(name)},
             "sort": "newest" if request.args.get("sort") == "newest" else "relevance",
-            "page": page_number(request.args.get("page"))}
+            "page": page_or_first(request.args.get("page"))}
 
 
 KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project"}
