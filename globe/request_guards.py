@@ -1,5 +1,6 @@
 """Guards every request and response passes, pages and API alike: bad bodies and NUL characters are
 refused at the door, and what a signed-in person sees is never kept by a shared cache."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ from flask_login import current_user
 from .errors import GlobeError, InvalidInput, NotFound
 
 MAX_JSON_DEPTH = 64
-INT64 = range(-2**63, 2**63)
+INT64 = range(-(2**63), 2**63)
 
 
 class MalformedBody(GlobeError):
@@ -22,9 +23,10 @@ class MalformedBody(GlobeError):
 
 
 class StrictJSONProvider(DefaultJSONProvider):
-    """Reads request bodies as strict JSON: no NaN or Infinity, integers within 64 bits (what a database
-    column holds), at most MAX_JSON_DEPTH levels deep. Anything else is a ValueError, which Flask turns
-    into a 400 (or None with `silent=True`), never a 500 deep inside a query or the parser."""
+    """Reads request bodies as strict JSON: no NaN or Infinity, integers within 64 bits (what a
+    database column holds), at most MAX_JSON_DEPTH levels deep. Anything else is a ValueError, which
+    Flask turns into a 400 (or None with `silent=True`), never a 500 deep inside a query or the
+    parser."""
 
     def loads(self, s, **kwargs):
         kwargs.update(parse_constant=_refuse_constant, parse_int=_int64, parse_float=_finite_float)
@@ -60,7 +62,9 @@ def _depth(value) -> int:
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
         if children is not None:
             deepest = max(deepest, level)
             if level <= MAX_JSON_DEPTH:
@@ -76,8 +80,8 @@ def register(app: Flask) -> None:
 
 
 def refuse_malformed_json() -> None:
-    """A JSON body that does not parse (bad syntax, invalid UTF-8, too deep, numbers beyond 64 bits) is a
-    400 before any view reads it."""
+    """A JSON body that does not parse (bad syntax, invalid UTF-8, too deep, numbers beyond 64 bits)
+    is a 400 before any view reads it."""
     if not request.is_json or not request.get_data(cache=True):
         return
     try:
@@ -87,15 +91,25 @@ def refuse_malformed_json() -> None:
 
 
 def refuse_nul_characters() -> None:
-    """No NUL character gets past the door: PostgreSQL text cannot hold one, so it would fail as a 500 deep
-    inside a query. Nothing can live at such an address (404); in a field it is invalid input (422)."""
-    if any(isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values()):
+    """No NUL character gets past the door: PostgreSQL text cannot hold one, so it would fail as a
+    500 deep inside a query. Nothing can live at such an address (404); in a field it is invalid
+    input (422)."""
+    if any(
+        isinstance(value, str) and "\x00" in value for value in (request.view_args or {}).values()
+    ):
         raise NotFound("Nothing lives at an address with a NUL character.")
-    fields = [*request.args.items(multi=True), *request.form.items(multi=True),
-              *((name, upload.filename or "") for name, upload in request.files.items(multi=True))]
+    fields = [
+        *request.args.items(multi=True),
+        *request.form.items(multi=True),
+        *((name, upload.filename or "") for name, upload in request.files.items(multi=True)),
+    ]
     if request.is_json:
         fields += [("body", request.get_json(silent=True))]
-    wrong = {name: [f"{name} must not contain NUL characters."] for name, value in fields if _has_nul(value)}
+    wrong = {
+        name: [f"{name} must not contain NUL characters."]
+        for name, value in fields
+        if _has_nul(value)
+    }
     if wrong:
         raise InvalidInput(wrong)
 
@@ -109,9 +123,10 @@ def _has_nul(value) -> bool:
 
 
 def keep_personal_pages_private(response):
-    """A response for a signed-in person (session or token) says `private, no-store`, so no shared cache
-    keeps it and no browser keeps it once they sign out. Responses that chose their own caching keep it:
-    public static files, and stored files (already private, revalidated by their ETag)."""
+    """A response for a signed-in person (session or token) says `private, no-store`, so no shared
+    cache keeps it and no browser keeps it once they sign out. Responses that chose their own
+    caching keep it: public static files, and stored files (already private, revalidated by their
+    ETag)."""
     caching = response.cache_control
     if caching.public or caching.private or not _is_signed_in():
         return response

@@ -15,7 +15,7 @@ from ..downloads import send_version
 from ..permissions import Anonymous, can, require
 from ..services import communities, resource_bin, resources
 from ..services.resources import DuplicateResource
-from . import form_status, int_arg
+from . import form_status
 from ..storage import format_bytes
 
 bp = Blueprint("resources", __name__)

@@ -1,5 +1,7 @@
 """Ids and page numbers no database can hold, or that are not numbers at all, answer 400 or 404 on
-every page, never a 500. The table runs across the routes themselves, so a new page is covered too."""
+every page, never a 500. The table runs across the routes themselves, so a new page is covered too.
+"""
+
 from __future__ import annotations
 
 import io
@@ -11,12 +13,27 @@ from werkzeug.datastructures import FileStorage
 from factories import PASSWORD, make_community, make_page, make_user
 from globe.services import resources
 
-BAD_IDS = ["0", "-1", str(2**63), str(2**64), "99999999999999999999", "9" * 5000, "abc", "1.5", "%C2%B2", "%D9%A1"]
+BAD_IDS = [
+    "0",
+    "-1",
+    str(2**63),
+    str(2**64),
+    "99999999999999999999",
+    "9" * 5000,
+    "abc",
+    "1.5",
+    "%C2%B2",
+    "%D9%A1",
+]
 BAD_NUMBERS = ["0", "-1", "abc", "1.5", "%C2%B2", "%D9%A1", "1e3"]
 HUGE_NUMBERS = [str(2**63), str(2**64), "99999999999999999999", "9" * 5000]
 PAGED = ["/c/speaking/resources", "/resources", "/search?q=lesson"]
-NUMBERED_ARGUMENTS = ["/c/speaking/wiki/warm-up-games/diff?from={}", "/c/speaking/wiki/warm-up-games/diff?to={}",
-                      "/resources/1/download?version={}", "/boards/new?add={}"]
+NUMBERED_ARGUMENTS = [
+    "/c/speaking/wiki/warm-up-games/diff?from={}",
+    "/c/speaking/wiki/warm-up-games/diff?to={}",
+    "/resources/1/download?version={}",
+    "/boards/new?add={}",
+]
 
 
 @pytest.fixture
@@ -24,15 +41,22 @@ def admin(app):
     person = make_user("Ada", admin=True, mentor=True, expertise="design")
     cop = make_community("speaking", facilitator=person)
     make_page(cop, "Warm-up games", author=person)
-    resources.add_resource(person, cop, upload=FileStorage(io.BytesIO(b"A lesson."), filename="lesson.txt"),
-                           title="Zebra crossings")
+    resources.add_resource(
+        person,
+        cop,
+        upload=FileStorage(io.BytesIO(b"A lesson."), filename="lesson.txt"),
+        title="Zebra crossings",
+    )
     return person
 
 
 def _id_routes(app) -> list[tuple[str, str]]:
-    return [(method, rule.rule) for rule in app.url_map.iter_rules()
-            if "<int" in rule.rule and not rule.rule.startswith("/api/")
-            for method in sorted(rule.methods & {"GET", "POST"})]
+    return [
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "<int" in rule.rule and not rule.rule.startswith("/api/")
+        for method in sorted(rule.methods & {"GET", "POST"})
+    ]
 
 
 def _fill(rule: str, number: str) -> str:

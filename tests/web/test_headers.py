@@ -1,5 +1,6 @@
-"""Caching headers: what a signed-in person sees never sits in a shared cache; anonymous public pages
-keep their caching. And the front door tells feed readers where its Atom feeds are."""
+"""Caching headers: what a signed-in person sees never sits in a shared cache; anonymous public
+pages keep their caching. And the front door tells feed readers where its Atom feeds are."""
+
 from __future__ import annotations
 
 import io
@@ -19,18 +20,35 @@ def member(app):
     person = make_user("Mei", email="mei@example.org")
     cop = make_community("speaking", name="Speaking", facilitator=person)
     make_page(cop, "Warm-up games", author=person)
-    resources.add_resource(person, cop, upload=FileStorage(io.BytesIO(b"A lesson."), filename="lesson.txt"),
-                           title="Lesson")
+    resources.add_resource(
+        person,
+        cop,
+        upload=FileStorage(io.BytesIO(b"A lesson."), filename="lesson.txt"),
+        title="Lesson",
+    )
     add_member(make_community("quiet"), person)
     return person
 
 
-PAGES = ["/", "/about", "/c/speaking", "/c/speaking/wiki/warm-up-games", "/c/speaking/resources", "/resources/1",
-         "/search?q=lesson", "/incubator", "/resources"]
+PAGES = [
+    "/",
+    "/about",
+    "/c/speaking",
+    "/c/speaking/wiki/warm-up-games",
+    "/c/speaking/resources",
+    "/resources/1",
+    "/search?q=lesson",
+    "/incubator",
+    "/resources",
+]
 
 
 def _directives(response) -> set[str]:
-    return {part.strip() for part in response.headers.get("Cache-Control", "").split(",") if part.strip()}
+    return {
+        part.strip()
+        for part in response.headers.get("Cache-Control", "").split(",")
+        if part.strip()
+    }
 
 
 def test_every_page_for_a_signed_in_person_is_private_and_not_stored(web, member):
@@ -46,12 +64,17 @@ def test_anonymous_public_pages_keep_their_caching(web, member):
         for _ in range(2):  # the second wiki read comes from the page cache
             response = web.get(url, follow_redirects=True)
             assert response.status_code == 200, url
-            assert not set(PERSONAL) & _directives(response), (url, response.headers.get("Cache-Control"))
+            assert not set(PERSONAL) & _directives(response), (
+                url,
+                response.headers.get("Cache-Control"),
+            )
 
 
 def test_static_files_stay_publicly_cacheable_when_signed_in(web, member):
     web.login(member.email, PASSWORD)
-    stylesheet = re.search(r'rel="stylesheet" href="([^"]+)"', web.get("/").get_data(as_text=True)).group(1)
+    stylesheet = re.search(
+        r'rel="stylesheet" href="([^"]+)"', web.get("/").get_data(as_text=True)
+    ).group(1)
     directives = _directives(web.get(stylesheet))
     assert "public" in directives and "no-store" not in directives
 
@@ -59,7 +82,11 @@ def test_static_files_stay_publicly_cacheable_when_signed_in(web, member):
 def test_downloads_for_a_signed_in_person_are_private_and_revalidated(web, member):
     web.login(member.email, PASSWORD)
     response = web.get("/resources/1/download")
-    assert response.status_code == 200 and "private" in _directives(response) and response.headers["ETag"]
+    assert (
+        response.status_code == 200
+        and "private" in _directives(response)
+        and response.headers["ETag"]
+    )
 
 
 def test_api_answers_to_a_token_are_private_and_anonymous_ones_are_not(app, member):
@@ -74,7 +101,9 @@ def test_api_answers_to_a_token_are_private_and_anonymous_ones_are_not(app, memb
 def test_the_home_page_head_links_its_atom_feeds(web, member):
     html = web.get("/").get_data(as_text=True)
     head = html.split("</head>")[0]
-    links = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', head)
+    links = re.findall(
+        r'<link rel="alternate" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', head
+    )
     assert {title for title, _ in links} >= {"New resources on Globe", "Recent changes on Globe"}
     for _, href in links:
         feed = web.get(href)
