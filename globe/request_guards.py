@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 
@@ -124,11 +124,12 @@ def _has_nul(value) -> bool:
 
 def keep_personal_pages_private(response):
     """A response for a signed-in person (session or token) says `private, no-store`, so no shared
-    cache keeps it and no browser keeps it once they sign out. Responses that chose their own
-    caching keep it: public static files, and stored files (already private, revalidated by their
-    ETag)."""
+    cache keeps it and no browser keeps it once they sign out; so does one that starts a visitor's
+    session (a form's CSRF token, a flashed message), which belongs to that visitor alone. Responses
+    that chose their own caching keep it: public static files, and stored files (already private,
+    revalidated by their ETag)."""
     caching = response.cache_control
-    if caching.public or caching.private or not _is_signed_in():
+    if caching.public or caching.private or not (session.modified or _is_signed_in()):
         return response
     caching.private = True
     caching.no_store = True
