@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
-from . import extensions
+from . import converters, extensions
 from .backends import init_backends
 
 
@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     init_backends(app)
+    converters.register(app)
     _register_blueprints(app)
     from . import background, cli, errors_web, request_guards, templating
     request_guards.register(app)

@@ -4,7 +4,7 @@ from flask import current_app, jsonify, request
 from ..errors import InvalidInput, Unauthorized
 from ..extensions import limiter
 from ..services import accounts, communities
-from . import actor, bp, iso, json_body
+from .common import actor, bp, iso, json_body
 
 
 def _limit() -> str:

@@ -4,7 +4,7 @@ from flask import jsonify, request, url_for
 from ..errors import InvalidInput
 from ..permissions import can
 from ..services import communities
-from . import actor, bp, iso, json_body, paginate_list
+from .common import actor, bp, iso, json_body, paginate_list
 
 
 def community_json(community, member_count: int, my_role: str | None) -> dict:
@@ -48,8 +48,8 @@ def get_community(slug: str):
 @bp.route("/communities/<slug>/join", methods=["POST"])
 def join(slug: str):
     community = communities.get_community(slug)
-    data = request.get_json(silent=True) or {}
-    message = data.get("message", "") if isinstance(data, dict) else ""
+    data = json_body(text=("message",)) if request.content_length else {}
+    message = data.get("message", "")
     record = communities.join(actor(), community, message=str(message))
     return jsonify(membership_json(record)), 201 if record.is_active else 202
 

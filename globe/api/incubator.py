@@ -4,7 +4,7 @@ from flask import jsonify, request
 from ..errors import InvalidInput
 from ..permissions import can
 from ..services import incubator, mentoring
-from . import actor, bp, iso, json_body, paginate_list
+from .common import actor, bp, iso, json_body, paginate_list
 
 PROPOSAL_FIELDS = ("title", "summary", "description", "problem", "audience", "milestones", "needs")
 

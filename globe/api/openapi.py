@@ -15,7 +15,7 @@ from ..models.incubator import RECOMMENDATIONS, STATES
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from ..search import FACETS
 from ..services.mentoring import MAX_CAPACITY
-from . import bp
+from .common import bp
 from .openapi_schemas import (BOOL, FILE, HEADERS, ID, INT, METADATA, PARAMETERS, PROBLEMS, PROPOSAL_TEXT, RESPONSES,
                               SCHEMAS, SECURITY_SCHEMES, STR, UPLOAD_METADATA, array, enum, nullable, obj, ref)
 
@@ -54,9 +54,10 @@ def _page_of(item: str) -> dict:
 
 def op(op_id: str, summary: str, tag: str, responses: dict, *, errors=(), params=(), body: dict | None = None,
        body_required: bool = True, security=ANONYMOUS_OK, description: str | None = None) -> dict:
-    """One operation. Besides the `errors` listed, any may answer 401 (a bad token) and 422 (a NUL character in
-    any field, even an unknown one)."""
-    problems = {str(code): {"$ref": f"#/components/responses/{PROBLEMS[code]}"} for code in sorted({401, 422, *errors})}
+    """One operation. Besides the `errors` listed, any may answer 400 (a malformed body or paging parameter),
+    401 (a bad token) and 422 (a NUL character in any field, even an unknown one)."""
+    problems = {str(code): {"$ref": f"#/components/responses/{PROBLEMS[code]}"}
+                for code in sorted({400, 401, 422, *errors})}
     operation = {"operationId": op_id, "summary": summary, "tags": [tag], "security": security,
                  "parameters": [_param(p) if isinstance(p, str) else p for p in params],
                  "responses": {**responses, **problems}}

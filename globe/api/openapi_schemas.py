@@ -3,6 +3,7 @@
 Enumerations come from the models, so the document lists exactly the values the services accept."""
 from __future__ import annotations
 
+from ..converters import MAX_ID
 from ..models.communities import POLICIES, ROLES, STATUSES, VISIBILITIES
 from ..models.incubator import ASSIGNMENT_STATES, RECOMMENDATIONS, STATES
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, EXTRACTION_STATUSES, LICENSES, RESOURCE_TYPES, SKILLS
@@ -12,7 +13,7 @@ INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC."}
 URL = {"type": "string", "format": "uri"}
-ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def ref(name: str) -> dict:

@@ -5,8 +5,8 @@ from flask import jsonify, request, url_for
 
 from ..services import communities, idempotency, resources
 from ..services.resources import DuplicateResource
-from ..views.resources import send_version
-from . import actor, bp, iso, json_body, page_args, paginated
+from ..downloads import send_version
+from .common import actor, bp, iso, json_body, multipart_form, page_args, paginated
 
 LIST_FILTERS = ("level", "skill", "age_group", "type", "tag", "license", "language", "community")
 TEXT_FIELDS = ("title", "description", "alt_text", "resource_type", "language", "license")
@@ -76,8 +76,9 @@ def create_resource(slug: str):
             resource, replayed = resources.add_resource_once(actor(), community, key, url=str(data.get("url") or ""),
                                                              **_metadata(data))
         else:
+            form = multipart_form()
             resource, replayed = resources.add_resource_once(actor(), community, key, upload=request.files.get("file"),
-                                                             **_metadata(request.form))
+                                                             **_metadata(form))
     except DuplicateResource as err:
         return _duplicate(err)
     headers = {"Location": url_for("api.get_resource", resource_id=resource.id)}
@@ -133,6 +134,7 @@ def delete_resource(resource_id: int):
 @bp.route("/resources/<int:resource_id>/versions", methods=["POST"])
 def add_resource_version(resource_id: int):
     resource = resources.get_resource(actor(), resource_id)
+    multipart_form()
     try:
         resources.add_version(actor(), resource, request.files.get("file"))
     except DuplicateResource as err:

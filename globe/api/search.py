@@ -4,7 +4,7 @@ from flask import jsonify, request
 from ..errors import InvalidInput
 from ..search import FACETS
 from ..services import search
-from . import actor, bp, iso, page_args
+from .common import actor, bp, iso, page_args
 
 
 

@@ -5,7 +5,7 @@ from ..errors import InvalidInput
 from ..services import communities, knowledge_base, wiki_links, wiki_pages
 from ..services.wiki_pages import EditConflict, find_page
 from ..urls import wiki_page_path
-from . import actor, bp, iso, json_body, paginate_list
+from .common import actor, bp, iso, json_body, paginate_list
 
 
 def page_summary(page) -> dict:

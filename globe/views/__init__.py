@@ -1,6 +1,7 @@
 """HTML blueprints: thin views that parse input, call one service, and render or redirect."""
 from flask import abort, request
 
+from ..converters import whole_number
 from ..urls import same_site_path
 
 
@@ -11,10 +12,10 @@ def form_status(form) -> int:
 
 def int_arg(value) -> int:
     """A positive integer from a form or URL, or a 400 page."""
-    text = str(value or "")
-    if not text.isdigit() or len(text) > 18:
+    number = whole_number(value)
+    if number is None:
         abort(400, "A number was expected.")
-    return int(text)
+    return number
 
 
 def safe_next(default: str) -> str:

@@ -25,7 +25,7 @@ def sitemap_xml():
     return _send("discovery/sitemap_index.xml", "application/xml", parts=range(ceil(total / sitemap.MAX_URLS)))
 
 
-@bp.route("/sitemap-<int:number>.xml")
+@bp.route("/sitemap-<int(min=0):number>.xml")
 def sitemap_part(number: int):
     found = sitemap.entries(number * sitemap.MAX_URLS, sitemap.MAX_URLS)
     if not found:

@@ -5,18 +5,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..converters import page_or_first
 from ..errors import GlobeError, InvalidInput
 from ..errors_web import error_message
 from ..forms.resources import MetadataForm, ResourceForm, VersionForm
 from ..forms.communities import ConfirmForm
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from ..crosswalks import resource_linked_data
+from ..downloads import send_version
 from ..permissions import Anonymous, can, require
 from ..services import communities, resource_bin, resources
 from ..services.resources import DuplicateResource
-from . import form_status, int_arg
+from . import form_status
 from ..storage import format_bytes
-from .files import send_stored
 
 bp = Blueprint("resources", __name__)
 FILTERS = ("level", "skill", "age_group", "type", "license", "language", "tag", "community")
@@ -29,7 +30,7 @@ def _vocabularies() -> dict:
 
 
 def _list_arguments() -> dict:
-    page = int_arg(request.args.get("page", "1")) or 1
+    page = page_or_first(request.args.get("page"))
     return {"filters": {name: request.args.getlist(name) for name in FILTERS if request.args.getlist(name)},
             "sort": request.args.get("sort", "newest"), "page": page, "per_page": 20}
 
@@ -191,19 +192,6 @@ def download(resource_id: int):
 def preview(resource_id: int):
     """The file for an <img>, <audio> or <video> on the resource page (not counted as a download)."""
     return send_version(current_user, resource_id, count=False)
-
-
-def send_version(actor, resource_id: int, *, count: bool):
-    """The file of ?version=n (default: the latest) of a resource the actor may see."""
-    resource = resources.get_resource(actor, resource_id)
-    raw = request.args.get("version")
-    if raw is not None and not raw.isdigit():
-        raise InvalidInput({"version": ["version must be a whole number."]})
-    version = resources.get_version(resource, int(raw) if raw is not None else None)
-    if count:
-        resources.record_download(resource)
-    return send_stored(version.storage_key, filename=version.filename, content_type=version.content_type,
-                       size=version.size)
 
 
 @bp.app_template_filter("filesize")

@@ -2,6 +2,7 @@
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
+from ..converters import page_or_first
 from ..search import FACETS
 from ..services import communities, search
 
@@ -13,11 +14,10 @@ FACET_LABELS = {"kind": "Kind", "community": "Community", "level": "CEFR level",
 
 def search_arguments() -> dict:
     """Query text, facet filters, sort and page from the URL (the same names as the API)."""
-    page = request.args.get("page", "1")
     return {"text": request.args.get("q", "")[:10_000],
             "filters": {name: tuple(request.args.getlist(name)) for name in FACETS if request.args.getlist(name)},
             "sort": "newest" if request.args.get("sort") == "newest" else "relevance",
-            "page": int(page) if page.isdigit() and len(page) < 10 else 1}
+            "page": page_or_first(request.args.get("page"))}
 
 
 KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project"}

@@ -13,7 +13,7 @@ from ..services import communities, wiki_attachments, wiki_links, wiki_pages
 from ..services.knowledge_base import open_request
 from ..services.wiki_pages import EditConflict, open_address
 from . import form_status, int_arg
-from .files import send_stored
+from ..downloads import send_stored
 
 bp = Blueprint("wiki_pages", __name__, url_prefix="/c/<slug>/wiki")
 

@@ -108,3 +108,28 @@ def test_nul_characters_are_refused_up_front(api, seeded, method, url, body, sta
     """PostgreSQL cannot store NUL characters: without this check they failed deep inside a query."""
     response = api(method, url, token=seeded["token"], json=body)
     assert response.status_code == status and response.mimetype == "application/problem+json"
+
+
+# What the fuzzer found next, and its neighbours: ids beyond 64 bits reached SQLite (OverflowError, a 500);
+# "²" passed str.isdigit() and failed int(); a body nested 100,000 deep overflowed the JSON parser.
+
+@pytest.mark.parametrize("method, url, body, status", [
+    ("GET", f"/api/v1/resources/{2**63}", None, 404),
+    ("GET", f"/api/v1/resources/{2**64}", None, 404),
+    ("GET", "/api/v1/resources/99999999999999999999/download", None, 404),
+    ("GET", "/api/v1/resources/0", None, 404),
+    ("GET", f"/api/v1/proposals/{2**64}/mentor-suggestions", None, 404),
+    ("GET", "/api/v1/resources/{resource_id}/download?version=%C2%B2", None, 422),
+    ("GET", "/api/v1/resources?page=%C2%B2", None, 400),
+    ("GET", "/api/v1/search?q=x&per_page=" + "9" * 5000, None, 200),
+    ("PUT", "/api/v1/communities/fuzz-cop/wiki/warm-up-games", "[" * 100_000, 400),
+    ("PUT", "/api/v1/communities/fuzz-cop/wiki/warm-up-games", '{"body": "x", "base_revision": 1' + "0" * 30 + "}",
+     400),
+    ("POST", "/api/v1/tokens", b'{"email": "\xff"}', 400),
+    ("PUT", "/api/v1/mentors/me", '{"capacity": NaN}', 400),
+])
+def test_numbers_and_bodies_beyond_what_the_database_holds_are_refused(api, seeded, method, url, body, status):
+    response = api(method, url.format(**seeded["path"]), token=seeded["token"], data=body,
+                   content_type="application/json" if body is not None else None)
+    assert response.status_code == status
+    assert status == 200 or response.mimetype == "application/problem+json"

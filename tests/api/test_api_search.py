@@ -28,6 +28,6 @@ def test_search_api_shape_and_privacy(api, app):
 
 def test_search_api_bad_input(api, app):
     assert api("GET", "/api/v1/search?per_page=10000").get_json()["per_page"] == 100
-    assert api("GET", "/api/v1/search?page=-1").status_code == 422
+    assert api("GET", "/api/v1/search?page=-1").status_code == 400
     assert api("GET", "/api/v1/search?sort=random").status_code == 422
     assert api("GET", "/api/v1/search", query_string={"q": '"(( OR -'}).status_code == 200
