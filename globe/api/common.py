@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from ..converters import page_number
-from ..errors import InvalidInput, Unauthorized
+from ..errors import InvalidInput, Unauthorized, UnsupportedType
 from ..extensions import csrf
 from ..permissions import Anonymous
 from ..request_guards import MalformedBody
@@ -38,15 +38,15 @@ def actor():
 
 
 def json_body(*, text: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dict:
-    """The request's JSON object; a 400 problem when the body is not one, a 422 for a field of the
-    wrong type.
+    """The request's JSON object: a 415 problem for another content type, a 400 when the body is not
+    an object, a 422 for a field of the wrong type.
 
     Fields named in `text` must be strings, those in `lists` lists of strings or comma-separated
     strings, when given: the services expect text and must never meet a number or an object. (The
     body's syntax, depth and numbers were checked at the door:
     request_guards.refuse_malformed_json.)"""
     if not request.is_json:
-        raise MalformedBody("Send a JSON object with Content-Type: application/json.")
+        raise UnsupportedType("Send a JSON object with Content-Type: application/json.")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise MalformedBody("The request body must be a JSON object ({...}).")
@@ -66,9 +66,9 @@ def json_body(*, text: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dic
 
 
 def multipart_form():
-    """The request's multipart form (an upload); a 400 problem for any other body."""
+    """The request's multipart form (an upload); a 415 problem for any other kind of body."""
     if request.mimetype != "multipart/form-data":
-        raise MalformedBody("Send the file as multipart/form-data, in a field named `file`.")
+        raise UnsupportedType("Send the file as multipart/form-data, in a field named `file`.")
     return request.form
 
 

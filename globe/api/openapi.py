@@ -55,9 +55,10 @@ def _page_of(item: str) -> dict:
 def op(op_id: str, summary: str, tag: str, responses: dict, *, errors=(), params=(), body: dict | None = None,
        body_required: bool = True, security=ANONYMOUS_OK, description: str | None = None) -> dict:
     """One operation. Besides the `errors` listed, any may answer 400 (a malformed body or paging parameter),
-    401 (a bad token) and 422 (a NUL character in any field, even an unknown one)."""
-    problems = {str(code): {"$ref": f"#/components/responses/{PROBLEMS[code]}"}
-                for code in sorted({400, 401, 422, *errors})}
+    401 (a bad token) and 422 (a NUL character in any field, even an unknown one); one taking a body
+    answers 415 to a body of another content type."""
+    codes = {400, 401, 422, *errors} | ({415} if body is not None else set())
+    problems = {str(code): {"$ref": f"#/components/responses/{PROBLEMS[code]}"} for code in sorted(codes)}
     operation = {"operationId": op_id, "summary": summary, "tags": [tag], "security": security,
                  "parameters": [_param(p) if isinstance(p, str) else p for p in params],
                  "responses": {**responses, **problems}}

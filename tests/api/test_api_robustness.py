@@ -185,7 +185,7 @@ def test_a_json_body_that_is_not_an_object_is_a_400(api, seeded):
             assert "JSON object" in response.get_json()["detail"]
 
 
-def test_a_body_of_the_wrong_content_type_is_a_400_saying_what_to_send(api, seeded):
+def test_a_body_of_the_wrong_content_type_is_a_415_saying_what_to_send(api, seeded):
     wrong_types = ["text/plain", "application/x-www-form-urlencoded", "application/xml"]
     for method, url in JSON_OBJECT_ROUTES:
         for content_type in wrong_types:
@@ -196,7 +196,7 @@ def test_a_body_of_the_wrong_content_type_is_a_400_saying_what_to_send(api, seed
                 data='{"title": "x"}',
                 content_type=content_type,
             )
-            assert _is_problem(response, 400), (method, url, content_type, response.status_code)
+            assert _is_problem(response, 415), (method, url, content_type, response.status_code)
             assert re.search("application/json|multipart/form-data", response.get_json()["detail"])
     upload = api(
         "POST",
@@ -204,7 +204,7 @@ def test_a_body_of_the_wrong_content_type_is_a_400_saying_what_to_send(api, seed
         token=seeded["token"],
         json={"file": "x"},
     )
-    assert _is_problem(upload, 400) and "multipart/form-data" in upload.get_json()["detail"]
+    assert _is_problem(upload, 415) and "multipart/form-data" in upload.get_json()["detail"]
 
 
 def test_a_join_without_a_body_still_works(api, seeded):
