@@ -339,12 +339,12 @@ def suggest(connection: Connection, tables: Tables, scope: Scope, planner: Plann
     return spelling.suggestion(
         node,
         is_known=lambda word: any_match(connection, tables, scope, planner.plan(word), filtered=False),
-        correct=lambda word: _correction(connection, tables, scope, planner, word),
+        correct=lambda word, deadline: _correction(connection, tables, scope, planner, word, deadline),
         finds_anything=lambda corrected: any_match(connection, tables, scope, planner.plan(corrected)))
 
 
 def _correction(connection: Connection, tables: Tables, scope: Scope, planner: Planner,
-                word: qs.Word) -> qs.Word | None:
+                word: qs.Word, deadline: float) -> qs.Word | None:
     """The nearest indexed word (edit distance 1, then 2, same first letter) a visible document holds.
 
     Candidates come from the words table (every indexed word, private documents' included); one
@@ -356,6 +356,8 @@ def _correction(connection: Connection, tables: Tables, scope: Scope, planner: P
     probes = dict.fromkeys((fold(word.text), stems[0]))
     for distance in range(1, spelling.MAX_DISTANCE + 1):
         for probe in probes:
+            if spelling.is_past(deadline):
+                return None
             for candidate in _nearby_words(connection, tables, probe, distance):
                 written = _written_form(connection, tables, scope, candidate)
                 if written:

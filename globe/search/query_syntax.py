@@ -97,8 +97,9 @@ def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     cut = head[:MAX_QUERY_CHARS]
     if " " in cut[MAX_QUERY_CHARS // 2:]:
         cut = cut[:cut.rfind(" ")]
-    return cut, (f"Your search was too long ({len(text):,} characters). {CHARS_LIMIT} "
-                 f"Only its first {len(cut)} characters were searched for.",)
+    notice = (f"Your search was too long ({len(text):,} characters). {CHARS_LIMIT} "
+              f"Only its first {len(cut)} characters were searched for.")
+    return cut, (notice,)
 
 
 def parse(text: str) -> ParsedQuery:
