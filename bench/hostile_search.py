@@ -63,9 +63,11 @@ def hostile_queries(corpus: Corpus) -> dict[str, str]:
 
 
 def timed(backend: SearchBackend, text: str) -> tuple[float, int, str]:
+    """Seconds, results, and the suggestion or else the first notice."""
     started = time.perf_counter()
     found = backend.search(SearchQuery(text=text, principals=("public",), highlight=True, facets=True))
-    return time.perf_counter() - started, found.total, found.notices[0] if found.notices else ""
+    said = f"did you mean: {found.suggestion}" if found.suggestion else (found.notices or [""])[0]
+    return time.perf_counter() - started, found.total, said
 
 
 def at_once(backend: SearchBackend, text: str) -> float:
@@ -77,15 +79,18 @@ def at_once(backend: SearchBackend, text: str) -> float:
 
 
 def measure(name: str, backend: SearchBackend, queries: dict[str, str]) -> dict[str, float]:
+    """Each query twice: first as it comes (its words maybe not yet read from disk), then again."""
     timed(backend, "warm up")
     print(f"\n{name}: {backend.stats()['documents']} documents\n")
-    print("| hostile query | chars | ms | results | first notice |")
-    print("|---|---:|---:|---:|---|")
+    print("| hostile query | chars | ms, first | ms, again | results | suggestion, or first notice |")
+    print("|---|---:|---:|---:|---:|---|")
     figures = {}
     for label, text in queries.items():
-        seconds, total, notice = timed(backend, text)
-        figures[label] = seconds
-        print(f"| {label} | {len(text):,} | {seconds * 1000:.0f} | {total} | {notice[:70]} |", flush=True)
+        seconds, total, said = timed(backend, text)
+        again = timed(backend, text)[0]
+        figures[label] = max(seconds, again)
+        print(f"| {label} | {len(text):,} | {seconds * 1000:.0f} | {again * 1000:.0f} | {total} | {said[:60]} |",
+              flush=True)
     slowest = max(figures, key=figures.get)
     wall = at_once(backend, queries[slowest])
     print(f"\nslowest: {slowest} ({figures[slowest] * 1000:.0f} ms); "

@@ -41,7 +41,7 @@ def resource_document(resource: Resource) -> SearchDocument | None:
     description = plain_text(resource.description_html)     # Markdown shown as text, not as "**bold**"
     return SearchDocument(
         doc_id=f"resource:{resource.id}", kinds=("resource",), object_id=resource.id, title=resource.title,
-        # The description is searched, and shown as the summary: snippets come from the file's text.
+        # The description is the summary, and is searched: a snippet shows it or the file's text, never both.
         body=(text or description)[:MAX_BODY_CHARS], description=description[:MAX_BODY_CHARS] if text else "",
         url=f"/resources/{resource.id}",
         updated=resource.updated_at, created=resource.created_at, principals=COMMUNITY_CONTENT.principals(resource),

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from globe.search.base import SearchDocument, fold
 
 # Bump when the table layout or the text analysis change: stats() then reports needs_rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4               # 4: a description before the body; one kind per document
 LIVE_TABLE = "documents"
 WORDS_TABLE = "words"
 COMMON_TABLE = "common_words"

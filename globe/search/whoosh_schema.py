@@ -18,7 +18,7 @@ from whoosh.lang import stemmer_for_language
 from globe.search.base import FACETS, SearchDocument, fold
 
 # Bump when build_schema() or document_fields() change: stats() then reports needs_rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5               # 5: a description before the body; one kind per document
 TEXT_FIELDS: tuple[str, ...] = ("title", "tags_text", "body")
 PAIRS_FIELD = "body_pairs"
 # Common words are chosen on a sample of the documents when the index is rebuilt (see common_words).
