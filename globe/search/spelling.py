@@ -14,7 +14,7 @@ from globe.search import query_syntax as qs
 
 MIN_WORD_CHARS = 3              # "teh" -> "the"; shorter words have too many neighbours to guess
 MAX_WORD_CHARS = 30             # longer than any word a teacher misspells
-MAX_DISTANCE = 2                # edits (Damerau-Levenshtein) between a word and its correction
+MAX_DISTANCE = 2                # edits between a word and its correction
 MAX_CORRECTED_WORDS = 4         # unknown words one suggestion tries to correct
 BUDGET_SECONDS = 0.5            # no further word is tried once this is spent
 
@@ -25,6 +25,7 @@ def is_correctable(word: qs.Word) -> bool:
 
 
 def is_past(deadline: float) -> bool:
+    """Whether the time.monotonic() `deadline` has passed."""
     return time.monotonic() > deadline
 
 

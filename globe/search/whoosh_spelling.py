@@ -1,4 +1,5 @@
-""""Did you mean" on a Whoosh index: nearby indexed words that a document the viewer may see holds.
+"""Spelling suggestions ("did you mean") on a Whoosh index: nearby indexed words that a
+document the viewer may see holds.
 
 Whoosh's own corrector measures the edit distance to every indexed word with the same first letter,
 in Python and whatever their length (6 s for one 500-letter word on 5,000 documents); here only
