@@ -20,6 +20,9 @@ FACETS: tuple[str, ...] = (
     "age_group",
 )
 MAX_PER_PAGE = 100
+# Ends a document's description where its stored text goes on with its body: a snippet never
+# crosses it. A record separator: no text Globe indexes holds one (str.split() takes it for a space).
+DESCRIPTION_END = "\x1e"
 
 # Letters that Unicode does not decompose but that readers treat as the same letter.
 _LETTER_FOLDS = str.maketrans({
@@ -70,7 +73,7 @@ class SearchDocument:
     """One searchable thing, built by the app from its models."""
 
     doc_id: str                  # unique, e.g. "resource:12", "wiki:34", "project:7"
-    kinds: tuple[str, ...]       # first is the display kind; promoted wiki: ("knowledge_base", "wiki")
+    kinds: tuple[str, ...]       # first is the display kind (Globe's documents have one each)
     object_id: int
     title: str
     body: str                    # main searchable text
@@ -89,7 +92,14 @@ class SearchDocument:
     file_types: tuple[str, ...] = ()
     language: str | None = None
     summary: str = ""
+    # A resource's description, searched with its file's text (`body`) and shown as its summary: a
+    # snippet shows one or the other, never the end of the description running into the file's text.
+    description: str = ""
     version: str = ""            # opaque token compared by snapshot() for stale checks
+
+    def text(self) -> str:
+        """The text stored, searched and snippeted: the description, if any, then the body."""
+        return f"{self.description}{DESCRIPTION_END}{self.body}" if self.description else self.body
 
     def facet_values(self) -> dict[str, tuple[str, ...]]:
         """Normalized values of every facet, keyed by facet name."""

@@ -18,14 +18,15 @@ BATCH = 500
 
 
 def wiki_document(page: WikiPage) -> SearchDocument | None:
-    """A live wiki page; accepted knowledge-base pages are public wherever they live."""
+    """A live wiki page; accepted knowledge-base pages are public wherever they live, and of the
+    knowledge-base kind only (so the Kind facet counts each page once)."""
     if page.is_deleted or page.current_revision is None:
         return None
     community = page.community
     principals = WIKI_PAGE.principals(page)
     body = plain_text(page.current_revision.html)
     return SearchDocument(
-        doc_id=f"wiki:{page.id}", kinds=("knowledge_base", "wiki") if page.in_knowledge_base else ("wiki",),
+        doc_id=f"wiki:{page.id}", kinds=("knowledge_base",) if page.in_knowledge_base else ("wiki",),
         object_id=page.id, title=page.title, body=body[:MAX_BODY_CHARS], url=wiki_page_path(community.slug, page.slug),
         updated=page.updated_at, created=page.created_at, principals=principals, community_slug=community.slug,
         community_name=community.name, tags=tuple(page.tags or ()), summary=_first_line(body),
@@ -40,13 +41,15 @@ def resource_document(resource: Resource) -> SearchDocument | None:
     description = plain_text(resource.description_html)     # Markdown shown as text, not as "**bold**"
     return SearchDocument(
         doc_id=f"resource:{resource.id}", kinds=("resource",), object_id=resource.id, title=resource.title,
-        body=f"{description}\n\n{text}"[:MAX_BODY_CHARS], url=f"/resources/{resource.id}",
+        # The description is the summary, and is searched: a snippet shows it or the file's text, never both.
+        body=(text or description)[:MAX_BODY_CHARS], description=description[:MAX_BODY_CHARS] if text else "",
+        url=f"/resources/{resource.id}",
         updated=resource.updated_at, created=resource.created_at, principals=COMMUNITY_CONTENT.principals(resource),
         community_slug=community.slug, community_name=community.name, tags=tuple(resource.values("tag")),
         levels=tuple(resource.values("level")), skills=tuple(resource.values("skill")),
         age_groups=tuple(resource.values("age_group")), resource_type=resource.resource_type,
         license=resource.license, file_types=(latest.extension,) if latest is not None else ("link",),
-        language=resource.language, summary=(latest.excerpt if latest is not None else description)[:300],
+        language=resource.language, summary=(description or (latest.excerpt if latest is not None else ""))[:300],
         version=f"{resource.updated_at.isoformat()}:{resource.version_count}:"
                 f"{latest.extraction_status if latest else 'link'}:{community.visibility}")
 

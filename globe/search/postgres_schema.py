@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from globe.search.base import SearchDocument, fold
 
 # Bump when the table layout or the text analysis change: stats() then reports needs_rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4               # 4: a description before the body; one kind per document
 LIVE_TABLE = "documents"
 WORDS_TABLE = "words"
 COMMON_TABLE = "common_words"
@@ -273,14 +273,15 @@ def row(doc: SearchDocument) -> dict[str, Any]:
     """Bound parameters for upsert_sql(); folded copies are sent only where folding changes the text."""
     facets = doc.facet_values()
     tags = " ".join(doc.tags)
+    body = doc.text()
     return {
-        "doc_id": doc.doc_id, "object_id": doc.object_id, "title": doc.title, "body": _clean(doc.body),
+        "doc_id": doc.doc_id, "object_id": doc.object_id, "title": doc.title, "body": _clean(body),
         "url": doc.url, "summary": doc.summary, "community_name": doc.community_name,
         "updated": doc.updated, "created": doc.created, "version": doc.version,
         "principals": [p.replace(",", " ").strip() for p in doc.principals],
         "facets": [f"{name}={value}" for name, values in facets.items() for value in values],
         "folded_title": fold_text(doc.title), "folded_tags": fold(tags) if tags else "",
-        "folded_body": fold_text(doc.body),
+        "folded_body": fold_text(body),
     }
 
 

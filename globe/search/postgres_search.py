@@ -20,7 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Row
 
 from globe.search import query_syntax as qs
+from globe.search import spelling
 from globe.search.base import (
+    DESCRIPTION_END,
     FACETS,
     PreparedQuery,
     SearchHit,
@@ -261,14 +263,9 @@ def _tiered_page(connection: Connection, tables: Tables, scope: Scope, plan: Pla
 
 def _snippets(connection: Connection, tables: Tables, doc_ids: list[str], marked: str) -> dict[str, str]:
     """ts_headline over a window of each body, escaped first so the only markup is our <mark>."""
-    # The first word starting like a query word, accents aside, within the first REGEX_SCAN_CHARS
-    # (the regex costs ~45 ns a character); past them, the first place a stem appears at all.
-    first = (f"coalesce(nullif(regexp_instr(left(b.body, {REGEX_SCAN_CHARS}), :pattern, 1, 1, 0, 'i'), 0), "
-             f"(SELECT min(nullif(strpos(lower(b.body), stem), 0)) FROM unnest(CAST(:stems AS text[])) stem), 1)")
-    start = f"greatest({first} - {WINDOW_LEAD_CHARS}, 1)"
     # Whole words only: a word the window cuts at either end is left out.
-    window = ("CASE WHEN w.start > 1 THEN regexp_replace(w.text, '^\\S*\\s', '') ELSE w.text END")
-    window = (f"CASE WHEN w.start + {WINDOW_CHARS} <= w.length "
+    window = "CASE WHEN w.start > p.lower THEN regexp_replace(w.text, '^\\S*\\s', '') ELSE w.text END"
+    window = (f"CASE WHEN w.start + {WINDOW_CHARS} <= p.upper "
               f"THEN regexp_replace({window}, '\\s\\S*$', '') ELSE {window} END")
     escaped = f"replace(replace(replace({window}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
     rows = connection.execute(text(
@@ -276,14 +273,26 @@ def _snippets(connection: Connection, tables: Tables, doc_ids: list[str], marked
         f"'{_HEADLINE_OPTIONS}') FROM {tables.documents} d, "
         # The body read from TOAST and decompressed once (each use of d.body would do it again:
         # 4 times 20 bodies of 185 KB cost 200 ms), then searched, measured and cut.
-        f"LATERAL (SELECT d.body || '' AS body OFFSET 0) b, "
-        f"LATERAL (SELECT s.start, length(b.body) AS length, substr(b.body, s.start, {WINDOW_CHARS}) AS text "
-        f"FROM (SELECT {start} AS start) s) w "
+        f"LATERAL (SELECT d.body || '' AS body OFFSET 0) b, {_WINDOW_PLACE} "
         f"WHERE d.doc_id = ANY(:ids)"),
         {"config": tables.config, "marked": marked, "ids": doc_ids, "pattern": word_start_pattern(marked),
-         "stems": sorted(_stems(marked))})
+         "stems": sorted(_stems(marked)), "description_end": DESCRIPTION_END})
     # ts_headline shows the text's start when nothing matched: no snippet then, as with Whoosh.
     return {doc_id: _WHITESPACE.sub(" ", snippet).strip() for doc_id, snippet in rows if "<mark>" in snippet}
+
+
+# Where a snippet's window is, from b.body: f.first, the first word starting like a query word,
+# accents aside, within the first REGEX_SCAN_CHARS (the regex costs ~45 ns a character), past them
+# the first place a stem appears at all; p.lower and p.upper, the description or the body around it
+# (a window never crosses base.DESCRIPTION_END); w.start and w.text, the window itself.
+_WINDOW_PLACE = (
+    f"LATERAL (SELECT strpos(b.body, :description_end) AS sep, coalesce(nullif(regexp_instr("
+    f"left(b.body, {REGEX_SCAN_CHARS}), :pattern, 1, 1, 0, 'i'), 0), (SELECT min(nullif(strpos("
+    f"lower(b.body), stem), 0)) FROM unnest(CAST(:stems AS text[])) stem), 1) AS first OFFSET 0) f, "
+    f"LATERAL (SELECT CASE WHEN f.sep > 0 AND f.first > f.sep THEN f.sep + 1 ELSE 1 END AS lower, "
+    f"CASE WHEN f.sep > 0 AND f.first < f.sep THEN f.sep - 1 ELSE length(b.body) END AS upper) p, "
+    f"LATERAL (SELECT s.start, substr(b.body, s.start, least({WINDOW_CHARS}, p.upper - s.start + 1)) AS text "
+    f"FROM (SELECT greatest(f.first - {WINDOW_LEAD_CHARS}, p.lower) AS start) s) w")
 
 
 def word_start_pattern(tsquery: str) -> str:
@@ -323,34 +332,32 @@ def _hit(row: Row, snippet: str) -> SearchHit:
 
 def suggest(connection: Connection, tables: Tables, scope: Scope, planner: Planner,
             node: qs.Node) -> str | None:
-    """A corrected query, offered only if it finds something THIS viewer may see.
+    """A corrected query, offered only if it finds something THIS viewer may see (bounded as
+    spelling.suggestion explains)."""
+    if not tables.fuzzy:
+        return None
+    return spelling.suggestion(
+        node,
+        is_known=lambda word: any_match(connection, tables, scope, planner.plan(word), filtered=False),
+        correct=lambda word, deadline: _correction(connection, tables, scope, planner, word, deadline),
+        finds_anything=lambda corrected: any_match(connection, tables, scope, planner.plan(corrected)))
+
+
+def _correction(connection: Connection, tables: Tables, scope: Scope, planner: Planner,
+                word: qs.Word, deadline: float) -> qs.Word | None:
+    """The nearest indexed word (edit distance 1, then 2, same first letter) a visible document holds.
 
     Candidates come from the words table (every indexed word, private documents' included); one
     is used only if a visible document holds it, and its spelling is copied from that document.
     """
-    if not tables.fuzzy:
-        return None
-    replacements: dict[qs.Word, qs.Word] = {}
-    for word in qs.plain_words(node):
-        if not any_match(connection, tables, scope, planner.plan(word), filtered=False):
-            correction = _correction(connection, tables, scope, planner, word)
-            if correction:
-                replacements[word] = correction
-    if not replacements:
-        return None
-    corrected = qs.replace_words(node, replacements)
-    return qs.render(corrected) if any_match(connection, tables, scope, planner.plan(corrected)) else None
-
-
-def _correction(connection: Connection, tables: Tables, scope: Scope, planner: Planner,
-                word: qs.Word) -> qs.Word | None:
-    """The nearest indexed word (edit distance 1, then 2, same first letter) a visible document holds."""
     stems = planner.lexemes(word)
     if len(stems) != 1:
         return None
     probes = dict.fromkeys((fold(word.text), stems[0]))
-    for distance in (1, 2):
+    for distance in range(1, spelling.MAX_DISTANCE + 1):
         for probe in probes:
+            if spelling.is_past(deadline):
+                return None
             for candidate in _nearby_words(connection, tables, probe, distance):
                 written = _written_form(connection, tables, scope, candidate)
                 if written:
@@ -375,8 +382,9 @@ def _written_form(connection: Connection, tables: Tables, scope: Scope, candidat
     config = params.add(tables.config, "regconfig")
     query = f"to_tsquery({config}, {params.add(quote_operand(candidate), 'text')})"
     where = scope.where(None, params, filtered=False)
+    # The body's start only: ts_headline parses all it is given (a 1 MB body took half a second).
     snippet = connection.scalar(text(
-        f"SELECT ts_headline({config}, d.title || ' . ' || d.body, {query}, "
+        f"SELECT ts_headline({config}, d.title || ' . ' || left(d.body, {REGEX_SCAN_CHARS}), {query}, "
         f"'StartSel=\x02, StopSel=\x03, MaxWords=3, MinWords=1, HighlightAll=false') "
         f"FROM {tables.documents} d WHERE {where} AND d.tsv @@ {query} LIMIT 1"), params.values)
     if snippet is None:

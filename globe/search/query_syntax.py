@@ -72,13 +72,19 @@ Node = Union[Word, Prefix, Phrase, FacetValue, Not, And, Or]
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """`node` is None when the query asks for everything (empty text, `*`, only noise)."""
+    """`node` is None when the query asks for everything (empty text, `*`, only noise); `exceeded`
+    says which limits the input went past (it was cut to them, and `notices` say so)."""
     node: Node | None
     notices: tuple[str, ...] = ()
+    exceeded: tuple[str, ...] = ()
 
 
 _TOKEN = re.compile(r'"[^"]*"?|-?\(|\)|[^\s()"]+(?:"[^"]*"?)?')
 _FIELD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
+
+
+CHARS_LIMIT = f"A search may be at most {MAX_QUERY_CHARS} characters long."
+TERMS_LIMIT = f"A search may have at most {MAX_TERMS} words, phrases and filters."
 
 
 def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
@@ -91,7 +97,9 @@ def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     cut = head[:MAX_QUERY_CHARS]
     if " " in cut[MAX_QUERY_CHARS // 2:]:
         cut = cut[:cut.rfind(" ")]
-    return cut, (f"Your search was too long; only its first {len(cut)} characters were used.",)
+    notice = (f"Your search was too long ({len(text):,} characters). {CHARS_LIMIT} "
+              f"Only its first {len(cut)} characters were searched for.")
+    return cut, (notice,)
 
 
 def parse(text: str) -> ParsedQuery:
@@ -99,7 +107,8 @@ def parse(text: str) -> ParsedQuery:
     text, notices = clean_text(text)
     parser = _Parser(_TOKEN.findall(text))
     node = _simplify(parser.parse_all())
-    return ParsedQuery(node, notices + tuple(parser.notices))
+    exceeded = ((CHARS_LIMIT,) if notices else ()) + ((TERMS_LIMIT,) if parser.term_count > MAX_TERMS else ())
+    return ParsedQuery(node, notices + tuple(parser.notices), exceeded)
 
 
 class _Parser:
@@ -170,7 +179,7 @@ class _Parser:
             return self._group()
         if self.term_count >= MAX_TERMS:
             if self.term_count == MAX_TERMS:
-                self.notices.append(f"Only the first {MAX_TERMS} search terms were used.")
+                self.notices.append(f"{TERMS_LIMIT} Only the first {MAX_TERMS} were searched for.")
                 self.term_count += 1
             return None
         self.term_count += 1

@@ -18,7 +18,7 @@ from whoosh.lang import stemmer_for_language
 from globe.search.base import FACETS, SearchDocument, fold
 
 # Bump when build_schema() or document_fields() change: stats() then reports needs_rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5               # 5: a description before the body; one kind per document
 TEXT_FIELDS: tuple[str, ...] = ("title", "tags_text", "body")
 PAIRS_FIELD = "body_pairs"
 # Common words are chosen on a sample of the documents when the index is rebuilt (see common_words).
@@ -212,7 +212,8 @@ def word_pairs(terms: list[str] | tuple[str, ...], common: frozenset[str]) -> li
 def document_fields(doc: SearchDocument, common: frozenset[str] = frozenset()) -> dict[str, Any]:
     """What the Whoosh writer receives for one document; `common` words are paired (see body_pairs)."""
     facets = doc.facet_values()
-    body_terms = analyze(doc.body)
+    text = doc.text()
+    body_terms = analyze(text)
     return {
         "doc_id": doc.doc_id,
         "principals": ",".join(p.replace(",", " ").strip() for p in doc.principals),
@@ -223,8 +224,8 @@ def document_fields(doc: SearchDocument, common: frozenset[str] = frozenset()) -
         "body_phrases": body_terms,
         "body_pairs": word_pairs(body_terms, common),
         "spelling": " ".join((doc.title, *doc.tags)),
-        "body_z": zlib.compress(doc.body.encode("utf-8")),
-        "body_len": len(doc.body.split()),
+        "body_z": zlib.compress(text.encode("utf-8")),
+        "body_len": len(text.split()),
         "updated": _naive_utc(doc.updated),
         "created": _naive_utc(doc.created),
         "object_id": doc.object_id,

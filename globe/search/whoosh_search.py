@@ -6,11 +6,9 @@ from typing import NamedTuple
 
 from whoosh.searching import Searcher
 
-from globe.search import query_syntax as qs
-from globe.search.base import PreparedQuery, SearchHit, SearchResults, fold
+from globe.search.base import PreparedQuery, SearchHit, SearchResults
 from globe.search.whoosh_cache import IndexCache, SegmentCache, union
 from globe.search.whoosh_queries import (
-    AnyTerm,
     Plan,
     Planner,
     SegmentMatcher,
@@ -19,10 +17,9 @@ from globe.search.whoosh_queries import (
 )
 from globe.search.whoosh_ranking import ranked
 from globe.search.whoosh_results import MatchSet, SegmentMatch, make_hit
-from globe.search.whoosh_schema import analyze, stored_body
-from globe.search.whoosh_snippets import snippet_html, surface_word
-
-SUGGESTION_CANDIDATES = 8
+from globe.search.whoosh_schema import stored_body
+from globe.search.whoosh_snippets import snippet_html
+from globe.search.whoosh_spelling import suggest
 
 
 class _Segment(NamedTuple):
@@ -101,43 +98,3 @@ def _page(searcher: Searcher, matches: MatchSet, plan: Plan | None,
         snippet = snippet_html(stored_body(stored), marked) if docnum in with_marks else ""
         hits.append(make_hit(stored, score, snippet))
     return hits
-
-
-def suggest(scope: Scope, planner: Planner, node: qs.Node) -> str | None:
-    """A corrected query, offered only if it finds something THIS viewer may see.
-
-    Whoosh's corrector proposes indexed terms, private documents' included; a candidate is only
-    used if a visible document holds it, and its spelling is copied from that document.
-    """
-    replacements: dict[qs.Word, qs.Word] = {}
-    for word in qs.plain_words(node):
-        if not scope.match(planner.plan(word), filtered=False).total:
-            correction = _correction(scope, word)
-            if correction:
-                replacements[word] = correction
-    if not replacements:
-        return None
-    corrected = qs.replace_words(node, replacements)
-    return qs.render(corrected) if scope.match(planner.plan(corrected)).total else None
-
-
-def _correction(scope: Scope, word: qs.Word) -> qs.Word | None:
-    """The nearest indexed word that a visible document contains, as that document writes it."""
-    stems = analyze(word.text)
-    if len(stems) != 1:
-        return None
-    probes = {"spelling": fold(word.text), "body": stems[0]}
-    reader = scope.searcher.reader()
-    for maxdist in (1, 2):
-        for field, probe in probes.items():
-            for candidate in reader.corrector(field).suggest(probe, limit=SUGGESTION_CANDIDATES,
-                                                             maxdist=maxdist, prefix=1):
-                if not scope.holds(field, candidate):
-                    continue
-                if field == "spelling":
-                    return qs.Word(candidate, word.field)
-                holder = scope.match(AnyTerm(((field, candidate),)), filtered=False).first()
-                text = stored_body(scope.searcher.stored_fields(holder))
-                written = surface_word(text, candidate)
-                return qs.Word(written, word.field) if written else None
-    return None

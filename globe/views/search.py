@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from ..converters import page_or_first
+from ..crosswalks import facet_value_label
 from ..search import FACETS
 from ..services import communities, search
 
@@ -10,6 +11,8 @@ bp = Blueprint("search", __name__)
 FACET_LABELS = {"kind": "Kind", "community": "Community", "level": "CEFR level", "skill": "Skill", "type": "Type",
                 "license": "Licence", "file_type": "File type", "language": "Language", "tag": "Tag",
                 "age_group": "Age group"}
+KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project"}
+HIT_FIELDS = ("level", "type", "file_type", "language")     # shown on each result, after its kind
 
 
 def search_arguments() -> dict:
@@ -20,27 +23,25 @@ def search_arguments() -> dict:
             "page": page_or_first(request.args.get("page"))}
 
 
-KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project"}
-
-
 @bp.route("/search")
 def results():
     arguments = search_arguments()
     found = search.search(current_user, **arguments, per_page=20)
     names = communities.names_of(found.facets.get("community", {}).keys())
     return render_template("search/results.html", found=found, args=arguments, labels=FACET_LABELS,
-                           toggle_url=toggle_url, value_label=lambda facet, value: value_label(facet, value, names))
+                           hit_fields=HIT_FIELDS, toggle_url=toggle_url,
+                           value_label=lambda facet, value: value_label(facet, value, names))
 
 
 def value_label(facet: str, value: str, community_names: dict[str, str]) -> str:
-    """How a facet value reads on the page: a CoP's name, "Wiki page", "B1", "Lesson plan"."""
+    """How a facet value reads on the page: a CoP's name, "Wiki page", "B1", "CC BY-SA", "Arabic"."""
     if facet == "community":
         return community_names.get(value, value)
     if facet == "kind":
         return KIND_LABELS.get(value, value)
-    if facet == "level":
-        return value.upper().replace("PRE-", "Pre-")
-    return value.replace("-", " ").capitalize() if facet in ("type", "skill", "age_group", "license") else value
+    if facet == "file_type":
+        return "Link" if value == "link" else value.upper()
+    return facet_value_label(facet, value)
 
 
 def toggle_url(facet: str, value: str) -> str:

@@ -31,3 +31,13 @@ def test_search_api_bad_input(api, app):
     assert api("GET", "/api/v1/search?page=-1").status_code == 400
     assert api("GET", "/api/v1/search?sort=random").status_code == 422
     assert api("GET", "/api/v1/search", query_string={"q": '"(( OR -'}).status_code == 200
+
+
+def test_an_overlong_search_is_refused_with_a_problem(api, app):
+    for query, limit in (("x" * 600, "at most 500 characters"),
+                         (" ".join(f"word{n}" for n in range(40)), "at most 32 words")):
+        response = api("GET", "/api/v1/search", query_string={"q": query})
+        assert response.status_code == 400 and response.mimetype == "application/problem+json"
+        problem = response.get_json()
+        assert problem["status"] == 400 and limit in problem["detail"] and limit in problem["errors"]["q"][0]
+    assert api("GET", "/api/v1/search", query_string={"q": "x" * 500}).status_code == 200

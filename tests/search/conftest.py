@@ -100,7 +100,7 @@ CORPUS = (
              day=3, levels=("B1",), language="es", community_slug="young-learners",
              community_name="Young Learners"),
     make_doc("wiki:4", "Arabic and Greek", "الكتاب المدرسي للمبتدئين. Ελληνικά μαθήματα για παιδιά.",
-             day=4, kinds=("knowledge_base", "wiki"), language="ar", community_slug="exam-prep"),
+             day=4, kinds=("knowledge_base",), language="ar", community_slug="exam-prep"),
     make_doc("project:5", "School trip", "A class visit to İstanbul with a listening diary.",
              day=5, language="tr", skills=("listening",)),
     make_doc("project:6", "Podcast club", "Students record a quokkaplan episode every week.",

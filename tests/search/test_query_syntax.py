@@ -4,8 +4,10 @@ from __future__ import annotations
 import pytest
 
 from globe.search.query_syntax import (
+    CHARS_LIMIT,
     MAX_QUERY_CHARS,
     MAX_TERMS,
+    TERMS_LIMIT,
     And,
     FacetValue,
     Not,
@@ -92,6 +94,12 @@ def test_long_word_is_cut_too():
 def test_too_many_terms_are_dropped_with_a_notice():
     parsed = parse(" ".join(f"w{n}" for n in range(MAX_TERMS + 10)))
     assert len(parsed.node.nodes) == MAX_TERMS and parsed.notices
+
+
+def test_the_limits_passed_are_named():
+    assert parse("x" * (MAX_QUERY_CHARS + 1)).exceeded == (CHARS_LIMIT,)
+    assert parse(" ".join(f"w{n}" for n in range(MAX_TERMS + 1))).exceeded == (TERMS_LIMIT,)
+    assert parse(" ".join(f"w{n}" for n in range(MAX_TERMS))).exceeded == ()
 
 
 @pytest.mark.parametrize("text", ["(" * 400 + "a", "-" * 400 + "a", "NOT " * 120 + "a",

@@ -1,8 +1,12 @@
 """The search box in the browser: results with highlights, facets, paging, suggestions and hints."""
-import pytest
+import io
 
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from documents import pdf_bytes
 from factories import add_member, make_community, make_page, make_user
-from globe.services import resources
+from globe.services import knowledge_base, resources
 
 
 @pytest.fixture
@@ -60,3 +64,58 @@ def test_a_nul_character_gets_a_clear_message_on_every_kind_of_request(web, corp
 def test_search_box_is_on_every_page_and_scoped_in_a_community(web, corpus):
     assert 'role="search"' in web.get("/").get_data(as_text=True)
     assert 'name="community" value="speaking"' in web.get("/c/speaking").get_data(as_text=True)
+
+
+def test_an_overlong_search_says_it_was_cut(web, corpus):
+    response = web.get("/search", query_string={"q": "pronunciation " + "x" * 10_000})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Your search was too long" in html and "at most 500 characters" in html
+    many = web.get("/search", query_string={"q": " ".join(f"drill{n}" for n in range(40))})
+    assert many.status_code == 200 and "at most 32 words" in many.get_data(as_text=True)
+
+
+def test_facet_values_and_result_details_read_as_words(web, app):
+    cop = make_community("arabic", name="Arabic Teachers")
+    member = make_user()
+    add_member(cop, member, "editor")
+    resources.add_resource(member, cop, url="https://example.org/alphabet", title="Alphabet song",
+                           levels="pre-a1", resource_type="lesson-plan", license="cc-by-sa", language="ar")
+    html = web.get("/search?q=alphabet").get_data(as_text=True)
+    for written in (">CC BY-SA</a>", ">Arabic</a>", ">Lesson plan</a>", ">Pre-A1</a>", ">Link</a>"):
+        assert written in html
+    assert "Cc by" not in html and ">ar</a>" not in html
+    assert "· Pre-A1 · Lesson plan · Link · Arabic" in " ".join(html.split())
+
+
+def test_a_knowledge_base_page_is_counted_once_in_the_kind_facet(web, app):
+    cop = make_community("kb-cop")
+    page = make_page(cop, "Zeugma unit", "The zeugma unit plan")
+    make_page(cop, "Zeugma notes", "More about zeugma")
+    facilitator = make_user()
+    add_member(cop, facilitator, "facilitator")
+    proposal = knowledge_base.propose(facilitator, page, message="")
+    knowledge_base.decide(make_user(curator=True), proposal, accept=True, reason="")
+    html = " ".join(web.get("/search?q=zeugma").get_data(as_text=True).split())
+    assert "2 results" in html
+    assert ">Knowledge base</a> <span class=\"meta\">(1)" in html
+    assert ">Wiki page</a> <span class=\"meta\">(1)" in html
+    assert "Zeugma notes" in web.get("/search?q=zeugma&kind=wiki").get_data(as_text=True)
+    only_kb = web.get("/search?q=zeugma&kind=knowledge_base").get_data(as_text=True)
+    assert "1 result" in only_kb and "Zeugma unit" in only_kb
+
+
+def test_a_snippet_shows_the_file_text_not_the_description_again(web, app):
+    cop = make_community("files")
+    member = make_user()
+    add_member(cop, member, "editor")
+    upload = FileStorage(io.BytesIO(pdf_bytes(["Inside the file: albatross vocabulary drills for pairs"])), "a.pdf")
+    resources.add_resource(member, cop, upload=upload, title="Seabirds",
+                           description="An albatross worksheet described by its author")
+
+    def snippet(query):
+        html = web.get("/search", query_string={"q": query}).get_data(as_text=True)
+        return html.split('class="snippet"', 1)[1].split("</p>", 1)[0]
+    assert "<mark>vocabulary</mark> drills" in snippet("vocabulary")
+    assert "described by its author" not in snippet("vocabulary")
+    assert "<mark>author</mark>" in snippet("author") and "Inside the file" not in snippet("author")
