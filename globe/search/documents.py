@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload, undefer
 from ..extensions import db
 from ..models import Proposal, Resource, ResourceVersion, WikiPage
 from ..permissions import COMMUNITY_CONTENT, PROPOSAL, WIKI_PAGE
-from ..urls import wiki_page_path
+from ..urls import project_path, resource_path, wiki_page_path
 from .base import SearchDocument
 
 MAX_BODY_CHARS = 1_000_000  # the searchable and highlightable text kept per document
@@ -43,7 +43,7 @@ def resource_document(resource: Resource) -> SearchDocument | None:
         doc_id=f"resource:{resource.id}", kinds=("resource",), object_id=resource.id, title=resource.title,
         # The description is the summary, and is searched: a snippet shows it or the file's text, never both.
         body=(text or description)[:MAX_BODY_CHARS], description=description[:MAX_BODY_CHARS] if text else "",
-        url=f"/resources/{resource.id}",
+        url=resource_path(resource.id),
         updated=resource.updated_at, created=resource.created_at, principals=COMMUNITY_CONTENT.principals(resource),
         community_slug=community.slug, community_name=community.name, tags=tuple(resource.values("tag")),
         levels=tuple(resource.values("level")), skills=tuple(resource.values("skill")),
@@ -89,7 +89,7 @@ def project_document(proposal: Proposal) -> SearchDocument:
     return SearchDocument(
         doc_id=f"project:{proposal.id}", kinds=("project",), object_id=proposal.id, title=proposal.title,
         body=body,
-        url=f"/incubator/{proposal.id}", updated=proposal.updated_at, created=proposal.created_at,
+        url=project_path(proposal.id), updated=proposal.updated_at, created=proposal.created_at,
         principals=principals, community_slug=community.slug if community else None,
         community_name=community.name if community else None, tags=tags,
         summary=proposal.summary[:300], version=f"{proposal.updated_at.isoformat()}:{proposal.status}:{principals}")
@@ -147,5 +147,7 @@ def all_documents() -> Iterator[SearchDocument]:
 
 
 def count_documents() -> int:
+    """How many documents a rebuild indexes (for its progress bar): binned and deleted things stay out."""
     pages = db.session.scalar(select(func.count()).select_from(WikiPage).where(WikiPage.is_deleted.is_(False)))
-    return pages + sum(db.session.scalar(select(func.count()).select_from(model)) for model in (Resource, Proposal))
+    resources = db.session.scalar(select(func.count()).select_from(Resource).where(Resource.deleted_at.is_(None)))
+    return pages + resources + db.session.scalar(select(func.count()).select_from(Proposal))
