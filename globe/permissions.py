@@ -258,6 +258,10 @@ def assigned_mentor(actor, proposal) -> bool:
         a.mentor_id == actor.id and a.status in ACTIVE_ASSIGNMENT_STATES for a in proposal.assignments))
 
 
+def site_mentor(actor, target) -> bool:
+    return bool(actor.is_authenticated and actor.is_mentor)
+
+
 def own_mentor_profile(actor, mentor) -> bool:
     """A mentor acting on their own mentor profile (the target is the mentor, a User)."""
     return bool(actor.is_authenticated and actor.is_mentor and mentor is not None
@@ -274,7 +278,12 @@ def all_of(*rules: Rule) -> Rule:
 
 def writes(*rules: Rule) -> Rule:
     """A change inside a CoP: allowed by any of the rules, and never in an archived (read-only) CoP."""
-    return all_of(not_archived, any_of(*rules))
+    rule = all_of(not_archived, any_of(*rules))
+    WRITE_RULES.add(rule)
+    return rule
+
+
+WRITE_RULES: set[Rule] = set()  # the rules made by writes(), so a refusal can say "archived"
 
 
 view_content = COMMUNITY_CONTENT.rule
@@ -315,7 +324,35 @@ RULES: dict[str, Rule] = {
     "reviews.read_private_notes": site_admin,
     "assignments.answer": asked_mentor,
     "mentors.edit_profile": own_mentor_profile,
+    "mentors.view_queue": site_mentor,
 }
+
+
+# What a refusal says, with what to do next (the default: "You are not allowed to do that.").
+REFUSALS: dict[str, str] = {
+    "site.admin": "Only site admins can do that.",
+    "accounts.grant_roles": "Only site admins can change site roles.",
+    "communities.create": "Only site admins can create communities.",
+    "communities.edit": "Only site admins can change a community's settings.",
+    "communities.view_content": "This community's content is for its members: ask to join it.",
+    "communities.view_members": "This community's member list is for its members: ask to join it.",
+    "communities.manage_members": "Only the community's facilitators can manage its members.",
+    "wiki.read": "This community's wiki is for its members: ask to join it.",
+    "wiki.read_page": "This page is for the community's members: ask to join it.",
+    "wiki.edit": "Only the community's editors can edit its wiki: a facilitator can make you an editor.",
+    "wiki.delete": "Only the community's editors can delete its pages.",
+    "wiki.restore": "Only the community's facilitators can restore deleted pages.",
+    "resources.add": "Join the community to share resources in it.",
+    "resources.edit": "Only the person who shared this resource and the community's facilitators can change it.",
+    "resources.restore": "Only the person who shared this resource and the community's facilitators can restore it.",
+    "knowledge_base.curate": "Only the knowledge base's curators can decide on pages.",
+    "incubator.manage": "Only incubator admins can do that.",
+    "proposals.act_as_team": "Only the proposal's team can do that.",
+    "proposals.discuss": "Only the team, its mentors and the admins take part in this discussion.",
+    "assignments.answer": "Only the mentor who was asked can answer this assignment.",
+    "mentors.view_queue": "Only mentors have a mentoring queue.",
+}
+ARCHIVED_REFUSAL = "This community is archived: its content stays readable but can no longer be changed."
 
 
 def can(actor, action: str, target=None) -> bool:
@@ -333,7 +370,10 @@ def require(actor, action: str, target=None) -> None:
         return
     if not actor.is_authenticated:
         raise Unauthorized("Please log in to do that.")
-    raise PermissionDenied("You are not allowed to do that.")
+    community = community_of(target)
+    if RULES[action] in WRITE_RULES and community is not None and community.is_archived:
+        raise PermissionDenied(ARCHIVED_REFUSAL)
+    raise PermissionDenied(REFUSALS.get(action, "You are not allowed to do that."))
 
 
 @dataclass(frozen=True)

@@ -316,8 +316,7 @@ def remove_conflict(actor, conflict_id: int) -> None:
 
 def mentor_queue(actor) -> dict[str, list[Assignment]]:
     """A mentor's assignments: to answer, to review, reviewed."""
-    if not actor.is_authenticated or not actor.is_mentor:
-        raise PermissionDenied("Only mentors have a queue.")
+    require(actor, "mentors.view_queue")
     mine = list(db.session.scalars(select(Assignment).where(Assignment.mentor_id == actor.id)
                                    .order_by(Assignment.created_at)))
     return {"to_answer": [a for a in mine if a.status == "invited"],

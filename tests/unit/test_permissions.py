@@ -210,3 +210,15 @@ def test_an_archived_community_is_read_only_for_everyone(world, action):
     communities.set_archived(people["admin"], cops["public"], True)
     assert not any(can(person, action, cops["public"]) for person in people.values())
     assert can(people["anonymous"], "communities.view_content", cops["public"])
+
+
+def test_a_refusal_says_why_and_what_to_do_next(world):
+    from globe.services import communities
+    people, cops = world
+    with pytest.raises(PermissionDenied, match="a facilitator can make you an editor"):
+        require(people["member"], "wiki.edit", cops["public"])
+    with pytest.raises(PermissionDenied, match="ask to join"):
+        require(make_user(), "communities.view_content", cops["members"])
+    communities.set_archived(people["admin"], cops["public"], True)
+    with pytest.raises(PermissionDenied, match="archived"):
+        require(people["admin"], "resources.add", cops["public"])
