@@ -33,6 +33,30 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "withdrawn": (frozenset(STATES) - {"withdrawn", "declined"}, "team"),
 }
 DECISIONS = frozenset({"accepted", "revise", "declined"})
+# How each state reads inside a sentence ("The proposal is ...").
+STATE_PHRASES = {"draft": "a draft", "submitted": "submitted", "in_review": "in review", "accepted": "accepted",
+                 "revise": "back with its team for revision", "declined": "declined", "launched": "launched",
+                 "paused": "paused", "withdrawn": "withdrawn"}
+# What the person who moved a proposal to a state is told.
+TRANSITION_DONE = {
+    "draft": "The proposal is a draft again: edit it and submit it when it is ready.",
+    "submitted": "The proposal was submitted: the incubator admins will assign mentors to review it.",
+    "in_review": "The proposal is now in review by its mentors.",
+    "accepted": "The proposal was accepted: the project is in development and shown in the showcase.",
+    "revise": "The proposal was sent back for revision: the team can edit it and submit it again.",
+    "declined": "The proposal was declined.",
+    "launched": "The project was launched and is shown in the showcase.",
+    "paused": "The project is paused.",
+    "withdrawn": "The proposal was withdrawn.",
+}
+# What the team is told of an admin's decision.
+TEAM_NEWS = {
+    "accepted": "Your proposal “{title}” was accepted: the project is in development and shown in the showcase.",
+    "revise": "Your proposal “{title}” was sent back for revision: edit it and submit it again.",
+    "declined": "Your proposal “{title}” was declined.",
+    "launched": "Your project “{title}” was launched and is shown in the showcase.",
+    "paused": "Your project “{title}” is paused.",
+}
 TEXT_LIMITS = {"title": 200, "summary": 500, "description": 20000, "problem": 5000, "audience": 5000,
                "milestones": 5000}
 
@@ -186,7 +210,7 @@ def transition(actor, proposal: Proposal, to: str, *, message: str = "", overrid
     sources, who = TRANSITIONS[to]
     require(actor, "proposals.act_as_team" if who == "team" else "incubator.manage", proposal)
     if proposal.status not in sources:
-        raise Conflict(f"A proposal that is {proposal.status.replace('_', ' ')} cannot become {to.replace('_', ' ')}.")
+        raise Conflict(f"This cannot be done now: the proposal is {STATE_PHRASES[proposal.status]}.")
     check = Checker()
     message = check.text("message", message, max_length=5000)
     override_reason = check.text("override_reason", override_reason, max_length=1000)
@@ -201,9 +225,8 @@ def transition(actor, proposal: Proposal, to: str, *, message: str = "", overrid
             proposal.submitted_at = utcnow()
         note = message + (f"\n\nDecided without a review: {override_reason}" if override_reason else "")
         record_event(actor, proposal, "transition", from_status=previous, to_status=to, message=note.strip())
-        if to in DECISIONS | {"launched", "paused"}:
-            tell_team(proposal, f"Your proposal “{proposal.title}” is now {to.replace('_', ' ')}."
-                                 + (f" {message}" if message else ""))
+        if to in TEAM_NEWS:
+            tell_team(proposal, TEAM_NEWS[to].format(title=proposal.title) + (f" {message}" if message else ""))
         queue_for_indexing("project", proposal.id)
     return proposal
 

@@ -15,17 +15,6 @@ from . import form_status
 bp = Blueprint("incubator", __name__, url_prefix="/incubator")
 FIELDS = ("title", "summary", "description", "problem", "audience", "milestones", "needs")
 # What the person who moved a proposal reads next: the new state and what happens now.
-TRANSITION_DONE = {
-    "draft": "The proposal is a draft again: edit it and submit it when it is ready.",
-    "submitted": "The proposal was submitted: the incubator admins will assign mentors to review it.",
-    "in_review": "The proposal is now in review by its mentors.",
-    "accepted": "The proposal was accepted: the project is in development and shown in the showcase.",
-    "revise": "The proposal was sent back for revision: the team can edit it and submit it again.",
-    "declined": "The proposal was declined.",
-    "launched": "The project was launched and is shown in the showcase.",
-    "paused": "The project is paused.",
-    "withdrawn": "The proposal was withdrawn.",
-}
 
 
 @bp.route("")
@@ -116,7 +105,7 @@ def transition(proposal_id: int):
     if form.validate_on_submit():
         _run(lambda: incubator.transition(current_user, proposal, form.to.data, message=form.message.data,
                                           override_reason=form.override_reason.data),
-             TRANSITION_DONE.get(form.to.data, "The proposal's state was changed."))
+             incubator.TRANSITION_DONE.get(form.to.data, "The proposal's state was changed."))
     return _back(proposal_id)
 
 

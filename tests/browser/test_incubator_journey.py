@@ -28,7 +28,7 @@ def test_propose_assign_a_suggested_mentor_and_review(site, open_page):
     lead.get_by_role("button", name="Save draft").click()
     expect(lead.get_by_text("Draft saved.")).to_be_visible()
     lead.get_by_role("button", name="Submit").click()
-    expect(lead.get_by_text("The proposal is now submitted.")).to_be_visible()
+    expect(lead.get_by_text("The proposal was submitted", exact=False)).to_be_visible()
     proposal_url = lead.url
 
     admin = open_page(as_user=who["admin"])

@@ -77,8 +77,8 @@ def test_a_state_change_is_told_as_a_sentence(make_web, app):
 
 def test_every_incubator_state_has_its_sentence():
     from globe.models.incubator import STATES
-    from globe.views.incubator import TRANSITION_DONE
-    assert set(TRANSITION_DONE) == set(STATES)
+    from globe.services.incubator import STATE_PHRASES, TRANSITION_DONE
+    assert set(TRANSITION_DONE) == set(STATES) == set(STATE_PHRASES)
     assert all(sentence.endswith(".") and "_" not in sentence for sentence in TRANSITION_DONE.values())
 
 
