@@ -4,8 +4,9 @@
     .venv/bin/python bench/hostile_render.py --size 200000 --shapes headings,tables
 
 Each shape is built to the wiki's page size limit (MAX_WIKI_PAGE_BYTES in globe/config.py).
-Columns: parsing to HTML (markdown-it), sanitizing that HTML, the full `wiki.render` a save does,
-and a diff of the page against a copy with every 50th line changed (what the diff view does).
+Columns: parsing to HTML (markdown-it), sanitizing that HTML, what a save does (extract_links and
+render: two parses and the sanitizer), a diff of the page against a copy with every 50th line
+changed (what the diff view does), and how much of the work budget (wiki/budget.py) was used.
 Results go to docs/benchmarks.md by hand."""
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "many headings": lambda size: "".join(f"## Heading {n}\n\n" for n in range(size // 16))[:size],
     "long table": lambda size: "| a | b | c |\n|---|---|---|\n" + _repeat("| x | *y* | z |\n", size),
     "blockquote/list nesting": lambda size: _repeat("> - ", size),
+    "tiny paragraphs": lambda size: _repeat("x\n\n", size),
+    "one paragraph of short lines": lambda size: _repeat("x\n", size),
+    "quoted lines": lambda size: _repeat("> x\n", size),
+    "dense emphasis *a* _b_": lambda size: _repeat("*a* _b_ ", size),
     "realistic text": _realistic,
 }
 
@@ -78,14 +83,24 @@ def measure(name: str, text: str) -> str:
     # The parse alone (markdown-it to unsanitized HTML), to separate it from sanitizing.
     from wiki.render import _PAGE, _PageState, _wiki_parser
     parser = _wiki_parser()
-    env = {_PAGE: _PageState(_resolve, None)}
+    env: dict = {_PAGE: _PageState(_resolve, None)}
     parse_s, raw_html = _cpu(lambda: parser.render(text, env))
     sanitize_s, _ = _cpu(lambda: wiki.sanitize_html(raw_html))
-    render_s, _ = _cpu(lambda: wiki.render(text, resolve_link=_resolve))
+    # A save: the links are extracted (one parse), then the page is rendered (a second one).
+    save_s, _ = _cpu(lambda: (wiki.extract_links(text), wiki.render(text, resolve_link=_resolve)))
     other = _changed_copy(text)
     diff_s, _ = _cpu(lambda: (wiki.inline_html(text, other), wiki.diff_stats(text, other)))
     return (f"| {name} | {len(text.encode()) // 1000} KB | {parse_s:.2f} | {sanitize_s:.2f} "
-            f"| {render_s:.2f} | {diff_s:.2f} |")
+            f"| {save_s:.2f} | {diff_s:.2f} | {_budget_used(env)} |")
+
+
+def _budget_used(env: dict) -> str:
+    """How much of the parse's work budget the page used (100% means the rest was shown as typed)."""
+    from wiki.budget import MAX_BLOCKS, MAX_INLINE_STEPS, WorkBudget
+    budget = env.get("globe_work_budget", WorkBudget(MAX_BLOCKS, MAX_INLINE_STEPS))
+    blocks = 100 * (MAX_BLOCKS - max(budget.blocks, 0)) // MAX_BLOCKS
+    steps = 100 * (MAX_INLINE_STEPS - max(budget.inline_steps, 0)) // MAX_INLINE_STEPS
+    return f"{blocks}% / {steps}%"
 
 
 def main() -> None:
@@ -94,8 +109,8 @@ def main() -> None:
     parser.add_argument("--shapes", default="", help="comma-separated words of shape names")
     args = parser.parse_args()
     wanted = [word for word in args.shapes.split(",") if word]
-    print("| shape | size | parse s | sanitize s | full render s | diff s |")
-    print("|---|---|---|---|---|---|")
+    print("| shape | size | parse s | sanitize s | save s | diff s | budget used blocks/inline |")
+    print("|---|---|---|---|---|---|---|")
     for name, build in SHAPES.items():
         if wanted and not any(word in name for word in wanted):
             continue

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from wiki.budget import bound_work
 from wiki.links import (
     PATH_SEPARATORS,
     WIKI_LINK_RE,
@@ -136,8 +137,9 @@ def _never_called(link: WikiLink) -> LinkTarget:
 @functools.cache
 def _plain_parser() -> MarkdownIt:
     # CommonMark with raw HTML shown as text: the sanitizer is a second line of defence, not the
-    # first. markdown-it parses in linear time and caps nesting, so hostile input stays cheap.
+    # first. markdown-it parses in linear time and caps nesting; wiki.budget bounds the rest.
     parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    bound_work(parser)
     parser.core.ruler.push("safe_markup", _make_markup_safe)
     return parser
 
@@ -146,6 +148,7 @@ def _plain_parser() -> MarkdownIt:
 def _wiki_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     parser.use(footnote_plugin).use(deflist_plugin)
+    bound_work(parser)
     # Before "link", so that `[[x]]` is not read as a bracketed link text; inline rules never see
     # code spans or code blocks, and a backslash (`\[[x]]`) keeps the brackets literal.
     parser.inline.ruler.before("link", "wiki_link", _parse_wiki_link)
