@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -121,30 +121,40 @@ Opcode = tuple[str, int, int, int, int]
 
 
 def _opcodes(old_lines: list[str], new_lines: list[str]) -> list[Opcode]:
-    """difflib's opcodes, in bounded time: the common start and end are matched directly, and a
-    changed middle longer than MAX_COMPARED_LINES is one removal followed by one addition."""
-    start, old_end, new_end = _changed_middle(old_lines, new_lines)
-    opcodes: list[Opcode] = [("equal", 0, start, 0, start)] if start else []
-    if _is_too_large(start, old_end, new_end):
-        opcodes += [("delete", start, old_end, start, start),
-                    ("insert", old_end, old_end, start, new_end)]
-    else:
-        matcher = difflib.SequenceMatcher(None, old_lines[start:old_end], new_lines[start:new_end])
-        opcodes += [(tag, start + old_from, start + old_to, start + new_from, start + new_to)
-                    for tag, old_from, old_to, new_from, new_to in matcher.get_opcodes()]
-    if old_end < len(old_lines):
-        opcodes.append(("equal", old_end, len(old_lines), new_end, len(new_lines)))
-    return [opcode for opcode in opcodes if opcode[1] < opcode[2] or opcode[3] < opcode[4]]
+    return BoundedLineMatcher(None, old_lines, new_lines).get_opcodes()
 
 
-def _changed_middle(old_lines: list[str], new_lines: list[str]) -> tuple[int, int, int]:
+class BoundedLineMatcher(difflib.SequenceMatcher):
+    """difflib's matcher in bounded time, for lines: the common start and end match directly and
+    only the changed middle is searched, unless it is longer than MAX_COMPARED_LINES; then
+    nothing in it matches (one replacement). Also used by the three-way merge."""
+
+    def get_matching_blocks(self) -> list[difflib.Match]:
+        if self.matching_blocks is None:
+            self.matching_blocks = self._bounded_matching_blocks()
+        return self.matching_blocks
+
+    def _bounded_matching_blocks(self) -> list[difflib.Match]:
+        old, new = self.a, self.b
+        start, old_end, new_end = _changed_middle(old, new)
+        blocks = [difflib.Match(0, 0, start)] if start else []
+        if not _is_too_large(start, old_end, new_end):
+            inner = difflib.SequenceMatcher(None, old[start:old_end], new[start:new_end])
+            blocks += [difflib.Match(start + old_at, start + new_at, size)
+                       for old_at, new_at, size in inner.get_matching_blocks() if size]
+        if old_end < len(old):
+            blocks.append(difflib.Match(old_end, new_end, len(old) - old_end))
+        return [*blocks, difflib.Match(len(old), len(new), 0)]
+
+
+def _changed_middle(old_lines: Sequence[str], new_lines: Sequence[str]) -> tuple[int, int, int]:
     """(first changed line, end of the change in the old lines, end of it in the new lines)."""
     start = _common_prefix(old_lines, new_lines)
     end = _common_prefix(old_lines[start:][::-1], new_lines[start:][::-1])
     return start, len(old_lines) - end, len(new_lines) - end
 
 
-def _common_prefix(old_lines: list[str], new_lines: list[str]) -> int:
+def _common_prefix(old_lines: Sequence[str], new_lines: Sequence[str]) -> int:
     count = 0
     for old_line, new_line in zip(old_lines, new_lines):
         if old_line != new_line:

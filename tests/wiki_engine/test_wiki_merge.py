@@ -64,3 +64,21 @@ def test_both_sides_adding_to_an_empty_page_conflict():
     result = merge_texts("", "mine\n", "theirs\n")
     assert result.conflicts == 1
     assert result.text == "<<<<<<< your edit\nmine\n=======\ntheirs\n>>>>>>> saved version\n"
+
+
+def test_far_apart_edits_to_a_huge_page_still_merge_cleanly():
+    base = "".join(f"line {n}\n" for n in range(100_000))
+    ours = base.replace("line 10\n", "line 10 ours\n")
+    theirs = base.replace("line 99000\n", "line 99000 theirs\n")
+    result = merge_texts(base, ours, theirs)
+    assert result.clean
+    assert result.text == ours.replace("line 99000\n", "line 99000 theirs\n")
+
+
+def test_revisions_too_different_to_match_conflict_as_one_block():
+    base = "".join(f"line {n}\n" for n in range(10_000))
+    ours = "".join(f"line {n} ours\n" if n % 2 else f"line {n}\n" for n in range(10_000))
+    theirs = base.replace("line 5001\n", "line 5001 theirs\n")
+    result = merge_texts(base, ours, theirs)
+    assert result.conflicts == 1
+    assert "line 5001 ours\n" in result.text and "line 5001 theirs\n" in result.text
