@@ -4,13 +4,19 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from wiki.links import collapse_whitespace, split_lines
 
 DEFAULT_CONTEXT = 3
+# difflib's line matching grows with the product of the two sides' lengths; past this many changed
+# lines (once the common start and end are set aside) the lines are not matched: the change is one
+# removal and one addition, and the HTML views show a notice instead of every line.
+MAX_COMPARED_LINES = 4_000
+TOO_LARGE_NOTICE = ("These revisions differ in too many lines to compare line by line: "
+                    "only the numbers of lines added and removed are shown.")
 # Word-level highlighting compares tokens pairwise; longer lines are marked as a whole.
 MAX_HIGHLIGHTED_LINE_LENGTH = 4_000
 _TOKENS_RE = re.compile(r"\w+|\s+|[^\w\s]")
@@ -69,6 +75,9 @@ def side_by_side_html(
     """A two-column table: the old text on the left, the new text on the right."""
     head = (f'<th scope="col" colspan="2">{escape(old_label)}</th>'
             f'<th scope="col" colspan="2">{escape(new_label)}</th>')
+    notice = _notice_if_too_large(old, new, columns=4)
+    if notice:
+        return _table("diff-side-by-side", caption, head, notice)
     body = []
     for row in diff_rows(old, new, context=context):
         if row.kind == "skip":
@@ -86,6 +95,9 @@ def inline_html(
     """A one-column table: each change block lists its removed lines, then its added lines."""
     head = (f'<th scope="col">{escape(old_label)}</th><th scope="col">{escape(new_label)}</th>'
             '<th scope="col">Text</th>')
+    notice = _notice_if_too_large(old, new, columns=3)
+    if notice:
+        return _table("diff-inline", caption, head, notice)
     body = []
     rows = diff_rows(old, new, context=context)
     for is_change, group in itertools.groupby(rows, key=_is_change):
@@ -94,12 +106,70 @@ def inline_html(
     return _table("diff-inline", caption, head, body)
 
 
+def _notice_if_too_large(old: str, new: str, *, columns: int) -> list[str] | None:
+    """The table's only row when the revisions are too different to list line by line."""
+    if not is_too_large_to_compare(old, new):
+        return None
+    return [f'<tr class="diff-notice"><td colspan="{columns}">{escape(TOO_LARGE_NOTICE)}</td></tr>']
+
+
 def _is_change(row: DiffRow) -> bool:
     return row.kind not in ("equal", "skip")
 
 
-def _opcodes(old_lines: list[str], new_lines: list[str]) -> list[tuple[str, int, int, int, int]]:
-    return difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes()
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(old_lines: list[str], new_lines: list[str]) -> list[Opcode]:
+    return BoundedLineMatcher(None, old_lines, new_lines).get_opcodes()
+
+
+class BoundedLineMatcher(difflib.SequenceMatcher):
+    """difflib's matcher in bounded time, for lines: the common start and end match directly and
+    only the changed middle is searched, unless it is longer than MAX_COMPARED_LINES; then
+    nothing in it matches (one replacement). Also used by the three-way merge."""
+
+    def get_matching_blocks(self) -> list[difflib.Match]:
+        if self.matching_blocks is None:
+            self.matching_blocks = self._bounded_matching_blocks()
+        return self.matching_blocks
+
+    def _bounded_matching_blocks(self) -> list[difflib.Match]:
+        old, new = self.a, self.b
+        start, old_end, new_end = _changed_middle(old, new)
+        blocks = [difflib.Match(0, 0, start)] if start else []
+        if not _is_too_large(start, old_end, new_end):
+            inner = difflib.SequenceMatcher(None, old[start:old_end], new[start:new_end])
+            blocks += [difflib.Match(start + old_at, start + new_at, size)
+                       for old_at, new_at, size in inner.get_matching_blocks() if size]
+        if old_end < len(old):
+            blocks.append(difflib.Match(old_end, new_end, len(old) - old_end))
+        return [*blocks, difflib.Match(len(old), len(new), 0)]
+
+
+def _changed_middle(old_lines: Sequence[str], new_lines: Sequence[str]) -> tuple[int, int, int]:
+    """(first changed line, end of the change in the old lines, end of it in the new lines)."""
+    start = _common_prefix(old_lines, new_lines)
+    end = _common_prefix(old_lines[start:][::-1], new_lines[start:][::-1])
+    return start, len(old_lines) - end, len(new_lines) - end
+
+
+def _common_prefix(old_lines: Sequence[str], new_lines: Sequence[str]) -> int:
+    count = 0
+    for old_line, new_line in zip(old_lines, new_lines):
+        if old_line != new_line:
+            break
+        count += 1
+    return count
+
+
+def _is_too_large(start: int, old_end: int, new_end: int) -> bool:
+    return (old_end - start) + (new_end - start) > MAX_COMPARED_LINES
+
+
+def is_too_large_to_compare(old: str, new: str) -> bool:
+    """True when the changed part of these texts is shown as removed, then added (see _opcodes)."""
+    return _is_too_large(*_changed_middle(split_lines(old), split_lines(new)))
 
 
 def _all_rows(old_lines: list[str], new_lines: list[str]) -> Iterator[DiffRow]:

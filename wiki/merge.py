@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from merge3 import Merge3
 
+from wiki.diff import BoundedLineMatcher
 from wiki.links import collapse_whitespace, normalize_newlines, split_lines
 
 
@@ -41,7 +42,9 @@ def merge_texts(
     """Merge `ours` and `theirs`, both edited from `base`; overlapping edits become conflict
     blocks between `<<<<<<< ours_label`, `=======` and `>>>>>>> theirs_label` lines."""
     base, ours, theirs = (normalize_newlines(text) for text in (base, ours, theirs))
-    merger = Merge3(_lines(base), _lines(ours), _lines(theirs))
+    # Bounded matching: two revisions too different to match line by line conflict as a whole.
+    merger = Merge3(_lines(base), _lines(ours), _lines(theirs),
+                    sequence_matcher=BoundedLineMatcher)
     # "reprocess" shrinks each conflict to the lines that really differ.
     regions = list(merger.reprocess_merge_regions(merger.merge_regions()))
     conflicts = sum(1 for region in regions if region[0] == "conflict")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import escape
@@ -18,6 +19,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from wiki.budget import bound_work
 from wiki.links import (
     PATH_SEPARATORS,
     WIKI_LINK_RE,
@@ -78,10 +80,13 @@ def render(
     resolve_attachment: AttachmentResolver | None = None,
 ) -> Rendered:
     """Render a wiki page: HTML, table of contents, outgoing links and attachments, in one pass."""
-    page = _PageState(resolve_link, resolve_attachment)
+    tokens, env = _take_parse(markdown_text)
+    page: _PageState = env[_PAGE]
+    page.resolve_link, page.resolve_attachment = resolve_link, resolve_attachment
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = list(_link_attachments(token.children, page))
     parser = _wiki_parser()
-    env = {_PAGE: page}
-    tokens = parser.parse(_clean_source(markdown_text), env)
     body = sanitize_html(parser.renderer.render(tokens, parser.options, env))
     return Rendered(
         html=body,
@@ -99,10 +104,28 @@ def render_markdown(markdown_text: str) -> str:
 
 def extract_links(markdown_text: str) -> list[WikiLink]:
     """The wiki links of a page, unique by target and in order of first appearance; links in code
-    are not links. `render(...).links` gives the same list from the rendering pass."""
-    page = _PageState(_never_called, None)
-    _wiki_parser().parse(_clean_source(markdown_text), {_PAGE: page})
-    return list(page.links.values())
+    are not links. `render(...).links` gives the same list from the rendering pass, and a
+    `render` of the same text right after this call reuses its parse (a save does both)."""
+    tokens, env = _parse(markdown_text)
+    _last_parse.entry = (markdown_text, tokens, env)
+    return list(env[_PAGE].links.values())
+
+
+# The parse of the latest extract_links call in this thread, for the render that follows it.
+_last_parse = threading.local()
+
+
+def _parse(markdown_text: str) -> tuple[list[Token], dict]:
+    env = {_PAGE: _PageState(_never_called, None)}
+    return _wiki_parser().parse(_clean_source(markdown_text), env), env
+
+
+def _take_parse(markdown_text: str) -> tuple[list[Token], dict]:
+    entry = getattr(_last_parse, "entry", None)
+    _last_parse.entry = None
+    if entry is not None and entry[0] == markdown_text:
+        return entry[1], entry[2]
+    return _parse(markdown_text)
 
 
 def _toc_html(entries: list[TocEntry]) -> str:
@@ -130,14 +153,15 @@ def _toc_html(entries: list[TocEntry]) -> str:
 
 
 def _never_called(link: WikiLink) -> LinkTarget:
-    raise AssertionError("extract_links only parses; it never renders a link")
+    raise AssertionError("links are resolved only by the resolver given to render()")
 
 
 @functools.cache
 def _plain_parser() -> MarkdownIt:
     # CommonMark with raw HTML shown as text: the sanitizer is a second line of defence, not the
-    # first. markdown-it parses in linear time and caps nesting, so hostile input stays cheap.
+    # first. markdown-it parses in linear time and caps nesting; wiki.budget bounds the rest.
     parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    bound_work(parser)
     parser.core.ruler.push("safe_markup", _make_markup_safe)
     return parser
 
@@ -146,6 +170,7 @@ def _plain_parser() -> MarkdownIt:
 def _wiki_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
     parser.use(footnote_plugin).use(deflist_plugin)
+    bound_work(parser)
     # Before "link", so that `[[x]]` is not read as a bracketed link text; inline rules never see
     # code spans or code blocks, and a backslash (`\[[x]]`) keeps the brackets literal.
     parser.inline.ruler.before("link", "wiki_link", _parse_wiki_link)
@@ -235,11 +260,7 @@ def _show_as_typed(token: Token) -> None:
 
 
 def _finish_wiki_page(state: StateCore) -> None:
-    page: _PageState = state.env[_PAGE]
-    _number_headings(state.tokens, page)
-    for token in state.tokens:
-        if token.type == "inline" and token.children:
-            token.children = list(_link_attachments(token.children, page))
+    _number_headings(state.tokens, state.env[_PAGE])
 
 
 def _number_headings(tokens: list[Token], page: _PageState) -> None:

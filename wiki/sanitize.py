@@ -1,13 +1,15 @@
-"""The HTML allow-list that every rendered page, comment and description passes through."""
+"""The HTML allow-list that every rendered page, comment and description passes through.
+
+The sanitizer is nh3 (Rust ammonia, html5ever parser): linear in its input, see the "Hostile
+Markdown" section of docs/benchmarks.md for why it replaced bleach."""
 from __future__ import annotations
 
+import functools
 import re
-import threading
-from collections.abc import Iterator
+from html import unescape
 from urllib.parse import urlsplit
 
-import bleach
-from bleach.html5lib_shim import Filter, getTreeWalker
+import nh3
 
 ALLOWED_TAGS = frozenset({
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
@@ -46,7 +48,7 @@ def _is_code_language(value: str) -> bool:
 
 
 def _any_value(value: str) -> bool:
-    return True  # URLs are checked by bleach's protocol filter, text values need no check.
+    return True  # URLs are checked against ALLOWED_PROTOCOLS by ammonia; text needs no check.
 
 
 _CELL_ATTRIBUTES = {
@@ -69,9 +71,10 @@ ATTRIBUTE_RULES = {
 }
 
 
-def _is_allowed_attribute(tag: str, name: str, value: str) -> bool:
+def _checked_attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's attribute filter: the value when the allow-list accepts it, else None (dropped)."""
     check = ATTRIBUTE_RULES.get(tag, {}).get(name)
-    return check is not None and check(value)
+    return value if check is not None and check(value) else None
 
 
 def _is_external_url(url: str) -> bool:
@@ -83,79 +86,33 @@ def _is_external_url(url: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
-class _ExternalLinkFilter(Filter):
-    """Marks links that leave the site so that search engines and the target page get no credit
-    or handle on us (`rel="nofollow noopener ugc"`)."""
-
-    def __iter__(self) -> Iterator[dict]:
-        for token in super().__iter__():
-            if token["type"] == "StartTag" and token["name"] == "a":
-                attributes = token["data"]
-                href = attributes.get((None, "href"), "")
-                if _is_external_url(href):
-                    attributes[(None, "rel")] = EXTERNAL_LINK_REL
-            yield token
+# ammonia serialises every attribute as name="value" with `"` escaped, so this reads its output
+# exactly; a value may hold ">" but never a bare quote.
+_LINK_START_RE = re.compile(r'<a((?:\s+[^\s="]+(?:="[^"]*")?)*)>')
+_HREF_RE = re.compile(r'\shref="([^"]*)"')
+_REL_RE = re.compile(r'\srel="[^"]*"')
 
 
-_EtreeWalker = getTreeWalker("etree")
+def _mark_external_link(match: re.Match[str]) -> str:
+    attributes = match.group(1)
+    href = _HREF_RE.search(attributes)
+    if href is None or not _is_external_url(unescape(href.group(1))):
+        return match.group(0)
+    return f'<a{_REL_RE.sub("", attributes)} rel="{EXTERNAL_LINK_REL}">'
 
 
-class _PositionTrackingWalker(_EtreeWalker):  # type: ignore[misc, valid-type]
-    """html5lib's etree walker finds a parent's position by scanning all of the grandparent's
-    children, which makes a page of thousands of blocks quadratic; this one remembers them."""
-
-    def __init__(self, tree: object) -> None:
-        super().__init__(tree)
-        self._positions: list[int | None] = []  # position of each element on the parents stack
-
-    def getFirstChild(self, node: object) -> object:
-        depth = self._depth(node)
-        return self._remember_descent(node, depth, super().getFirstChild(node))
-
-    def getNextSibling(self, node: object) -> object:
-        depth = self._depth(node)
-        return self._remember_descent(node, depth, super().getNextSibling(node))
-
-    def getParentNode(self, node: object) -> object:
-        if not isinstance(node, tuple) or node[3] == "text":
-            return super().getParentNode(node)
-        parents = node[2]
-        parent, position = parents.pop(), self._positions.pop()
-        return (parent, position, parents, None) if parents else parent
-
-    @staticmethod
-    def _depth(node: object) -> int:
-        return len(node[2]) if isinstance(node, tuple) else 0
-
-    def _remember_descent(self, node: object, depth_before: int, step: object) -> object:
-        # The parents stack is shared and grows in place when the walker enters `node`.
-        if isinstance(step, tuple) and len(step[2]) > depth_before:
-            self._positions.append(node[1] if isinstance(node, tuple) else None)
-        return step
-
-
-class _Cleaner(bleach.Cleaner):
-    def __init__(self, **options: object) -> None:
-        super().__init__(**options)
-        self.walker = _PositionTrackingWalker
-
-
-_cleaners = threading.local()  # bleach cleaners keep parser state: one per thread.
-
-
-def _cleaner() -> _Cleaner:
-    if not hasattr(_cleaners, "cleaner"):
-        _cleaners.cleaner = _Cleaner(
-            tags=ALLOWED_TAGS,
-            attributes=_is_allowed_attribute,
-            protocols=ALLOWED_PROTOCOLS,
-            strip=True,
-            strip_comments=True,
-            filters=[_ExternalLinkFilter],
-        )
-    return _cleaners.cleaner
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(rules) for tag, rules in ATTRIBUTE_RULES.items()},
+        attribute_filter=_checked_attribute,
+        url_schemes=set(ALLOWED_PROTOCOLS),
+        strip_comments=True,
+        link_rel=None,  # set below on external links only: "rel" is on the allow-list
+    )
 
 
 def sanitize_html(html: str) -> str:
     """Keep only allow-listed tags, attributes and URL schemes; mark external links."""
-    return _cleaner().clean(html)
+    return _LINK_START_RE.sub(_mark_external_link, _cleaner().clean(html))

@@ -208,3 +208,17 @@ def test_hostile_markdown_is_rendered_harmless(cop, editor):
     for tag, attrs in parser.tags:
         assert not any(name.startswith("on") for name in attrs)
         assert not (attrs.get("href") or "").lower().startswith("javascript")
+
+
+def test_a_hostile_page_at_the_size_limit_saves_with_safe_html(cop, editor):
+    # Past the work budget of wiki/budget.py the rest is shown as typed, links included.
+    limit = 1024 * 1024
+    tail = "\n\nSee [[Fluency]] <script>alert(1)</script>\n"
+    body = "[" * (limit - len(tail)) + tail
+    page = make_page(cop, "Brackets", body, author=editor)
+    revision = page.current_revision
+    assert revision.body == body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in revision.html
+    assert "<script" not in revision.html
+    assert "See [[Fluency]] &lt;script&gt;" in revision.html
+    assert wiki_links.page_links(page) == []

@@ -1,7 +1,15 @@
 """Line diffs between revisions: unified text, side-by-side rows, HTML views, stats."""
 from wiki_html_checks import parse_elements, script_capable_parts
 
-from wiki import DiffRow, diff_rows, diff_stats, inline_html, side_by_side_html, unified_diff
+from wiki import (
+    DiffRow,
+    diff_rows,
+    diff_stats,
+    inline_html,
+    is_too_large_to_compare,
+    side_by_side_html,
+    unified_diff,
+)
 
 OLD = "Warm-up\nPair work on <script>alert(1)</script>\nWrap-up\n"
 NEW = "Warm-up\nGroup work on <b>verbs</b>\nWrap-up\nHomework\n"
@@ -101,3 +109,22 @@ def test_diff_stats_counts_added_and_removed_lines():
     assert diff_stats(OLD, NEW) == (2, 1)
     assert diff_stats("same\n", "same") == (0, 0)
     assert diff_stats("", "one\ntwo\n") == (2, 0)
+
+
+def test_a_small_edit_to_a_huge_page_is_still_shown_line_by_line():
+    old = "".join(f"line {n}\n" for n in range(100_000))
+    new = old.replace("line 5000\n", "line 5000 changed\n")
+    rows = [row for row in diff_rows(old, new, context=1) if row.kind != "skip"]
+    assert [(row.kind, row.old_no, row.new_no) for row in rows] == [
+        ("equal", 5000, 5000), ("replace", 5001, 5001), ("equal", 5002, 5002)]
+    assert diff_stats(old, new) == (1, 1)
+
+
+def test_revisions_too_different_to_match_show_a_notice_and_counts():
+    old = "".join(f"old {n}\n" for n in range(3_000))
+    new = "".join(f"new {n}\n" for n in range(3_000))
+    assert is_too_large_to_compare(old, new)
+    assert diff_stats(old, new) == (3_000, 3_000)
+    for table in (inline_html(old, new), side_by_side_html(old, new)):
+        assert "too many lines to compare line by line" in table
+        assert "old 1" not in table

@@ -89,3 +89,19 @@ def test_a_markdown_heading_underline_is_not_a_conflict():
 def test_keeping_one_side_resolves_every_block_and_keeps_the_rest(side, kept):
     resolved = keep_one_side(_conflicted(), side)
     assert resolved == f"Title\n\n{kept}\n\nEnd\n" and conflict_blocks(resolved) == []
+def test_far_apart_edits_to_a_huge_page_still_merge_cleanly():
+    base = "".join(f"line {n}\n" for n in range(100_000))
+    ours = base.replace("line 10\n", "line 10 ours\n")
+    theirs = base.replace("line 99000\n", "line 99000 theirs\n")
+    result = merge_texts(base, ours, theirs)
+    assert result.clean
+    assert result.text == ours.replace("line 99000\n", "line 99000 theirs\n")
+
+
+def test_revisions_too_different_to_match_conflict_as_one_block():
+    base = "".join(f"line {n}\n" for n in range(10_000))
+    ours = "".join(f"line {n} ours\n" if n % 2 else f"line {n}\n" for n in range(10_000))
+    theirs = base.replace("line 5001\n", "line 5001 theirs\n")
+    result = merge_texts(base, ours, theirs)
+    assert result.conflicts == 1
+    assert "line 5001 ours\n" in result.text and "line 5001 theirs\n" in result.text

@@ -72,7 +72,7 @@ def test_definition_lists(resolve_link):
 
 def test_fenced_code_keeps_its_language_and_escapes_its_content(resolve_link):
     html = render_page('```python\nprint("<b>")\n```', resolve_link).html
-    assert ('<pre><code class="language-python">print(&quot;&lt;b&gt;&quot;)\n</code></pre>'
+    assert ('<pre><code class="language-python">print("&lt;b&gt;")\n</code></pre>'
             in html)
 
 
@@ -138,7 +138,7 @@ def test_attachment_names_that_cannot_be_files_are_missing_and_not_looked_up(
 
 def test_raw_html_is_shown_as_text(resolve_link):
     html = render_page('<div class="x">hi</div>\n\nand <b>bold</b>', resolve_link).html
-    assert "&lt;div class=&quot;x&quot;&gt;hi&lt;/div&gt;" in html
+    assert '&lt;div class="x"&gt;hi&lt;/div&gt;' in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
