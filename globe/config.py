@@ -24,7 +24,7 @@ DEFAULTS: dict[str, object] = {
     "PROXY_COUNT": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted (ProxyFix)
     "SECRET_KEY": None,  # None -> generated once into instance/secret_key
     "MAX_UPLOAD_BYTES": 100 * MB,
-    "MAX_WIKI_PAGE_BYTES": 1 * MB,
+    "MAX_WIKI_PAGE_BYTES": MB // 2,  # 512 KB: ~80,000 words; see "Hostile Markdown" in docs/benchmarks.md
     "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug method; tests use a cheap one for speed
     "LOGIN_RATE_LIMIT": "10 per minute",  # per IP and per account, failed attempts only
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS

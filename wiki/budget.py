@@ -16,10 +16,10 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-MAX_LINES = 32_000  # lines with Markdown structure; later ones are shown as typed
-MAX_BLOCKS = 16_000  # paragraphs, headings, list items, ... of one page
-MAX_INLINE_STEPS = 200_000  # positions where inline rules were tried, over the whole page
-MAX_TABLE_ROWS = 1_000  # rows of one table; later rows are shown as a paragraph of text
+MAX_LINES = 16_000  # lines with Markdown structure; later ones are shown as typed
+MAX_BLOCKS = 8_000  # paragraphs, headings, list items, ... of one page
+MAX_INLINE_STEPS = 110_000  # positions where inline rules were tried, over the whole page
+MAX_TABLE_ROWS = 500  # rows of one table; later rows are shown as a paragraph of text
 MAX_DELIMITER_RUN = 32  # a longer run of * _ or ~ cannot be emphasis anyone meant
 
 _BUDGET = "globe_work_budget"  # key of the WorkBudget in markdown-it's per-parse `env`

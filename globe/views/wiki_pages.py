@@ -155,9 +155,9 @@ def revision(slug: str, page_slug: str, number: int):
     community = _community(slug)
     page = wiki_pages.get_page(current_user, community, page_slug, action="wiki.read")
     old = wiki_pages.get_revision(current_user, page, number)
-    html = old.html if old.number == page.revision_count else wiki_links.render_body(community, page, old.body)[0].html
-    return render_template("wiki_pages/revision.html", community=community, page=page, revision=old, html=html,
-                           form=RevertForm())
+    # Shown as rendered when it was saved: an old revision of a huge page is never parsed again on view.
+    return render_template("wiki_pages/revision.html", community=community, page=page, revision=old,
+                           html=old.html, form=RevertForm())
 
 
 @bp.route("/<page_slug>/revert/<int:number>", methods=["POST"])

@@ -210,9 +210,9 @@ def test_hostile_markdown_is_rendered_harmless(cop, editor):
         assert not (attrs.get("href") or "").lower().startswith("javascript")
 
 
-def test_a_hostile_page_at_the_size_limit_saves_with_safe_html(cop, editor):
+def test_a_hostile_page_at_the_size_limit_saves_with_safe_html(app, cop, editor):
     # Past the work budget of wiki/budget.py the rest is shown as typed, links included.
-    limit = 1024 * 1024
+    limit = app.config["MAX_WIKI_PAGE_BYTES"]
     tail = "\n\nSee [[Fluency]] <script>alert(1)</script>\n"
     body = "[" * (limit - len(tail)) + tail
     page = make_page(cop, "Brackets", body, author=editor)

@@ -197,3 +197,18 @@ def test_knowledge_base_flow_in_the_browser(make_web, app):
     curator.post(request_url, {"decision-accept": "Accept", "decision-reason": "", "decision-csrf_token": token})
     kb = make_web().get("/knowledge-base").get_data(as_text=True)
     assert "Circles" in kb and "Teaching Speaking" in kb
+
+
+def test_an_old_revision_is_shown_as_saved_without_parsing_it_again(make_web, app, monkeypatch):
+    cop = make_community("speaking")
+    page = make_page(cop, "Fluency", "## First *version*\n")
+    user, browser = editor_browser(make_web, cop)
+    wiki_pages.save_page(user, cop, page_slug="fluency", body="Second version.\n", base_revision=1)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("an old revision was parsed again")
+
+    monkeypatch.setattr("wiki.render", no_parsing)
+    response = browser.get("/c/speaking/wiki/fluency/revisions/1")
+    assert response.status_code == 200 and "First <em>version</em>" in response.get_data(as_text=True)
+    assert page.revision_count == 2

@@ -7,7 +7,7 @@ from wiki_html_checks import parse_elements, script_capable_parts
 
 from wiki import budget, render, render_markdown
 
-PAGE_LIMIT = 1_000_000
+PAGE_LIMIT = 512 * 1024  # Globe's default MAX_WIKI_PAGE_BYTES
 XSS = "<script>alert(1)</script>"
 
 
