@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,7 +44,7 @@ SERVER_WARMING_SECONDS = 15        # about 4 s per worker at 120,000 documents, 
 
 def documents(corpus: Corpus, resources: int, pages: int):
     rng = random.Random(5)
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     for n in range(resources + pages):
         cop = n % 14
         is_page = n >= resources

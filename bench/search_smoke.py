@@ -13,7 +13,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from globe.search import SearchDocument, SearchQuery, WhooshBackend
@@ -48,7 +48,7 @@ def documents(count: int, seed: int = 7) -> Iterator[SearchDocument]:
     rng = random.Random(seed)
     vocabulary = synthetic_words(rng, 30_000)
     weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
-    start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2020, 1, 1, tzinfo=UTC)
     audiences = (("public",), ("cop:{}",), ("user:{}",))
     for number in range(count):
         audience = rng.choices(audiences, (70, 20, 10))[0]

@@ -9,9 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_config
 from . import converters, extensions
 from .backends import init_backends
+from .config import load_config
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -67,8 +67,21 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
-    from .views import (accounts, admin, boards, communities, discovery, feeds, incubator, knowledge_base, main, oai,
-                        resources, search, wiki_pages)
+    from .views import (
+        accounts,
+        admin,
+        boards,
+        communities,
+        discovery,
+        feeds,
+        incubator,
+        knowledge_base,
+        main,
+        oai,
+        resources,
+        search,
+        wiki_pages,
+    )
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
                       resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp):
         app.register_blueprint(blueprint)

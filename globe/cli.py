@@ -113,6 +113,7 @@ def copy_data(target_url):
     """Copy every row of this site's database into another (e.g. from SQLite to PostgreSQL)."""
     from sqlalchemy import create_engine
     from sqlalchemy.exc import ArgumentError, OperationalError
+
     from .services.data_copy import copy_data as copy_rows
     _require_schema()
     try:
@@ -137,6 +138,7 @@ def copy_data(target_url):
 def index_worker(interval, once):
     """Keep applying the search queue and pending text extractions (for multi-process deployments)."""
     import time
+
     from .services import search
     from .services.extraction import extract_version, retry_stalled
     _require_schema()

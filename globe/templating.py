@@ -6,10 +6,11 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import wiki
 from flask import Flask, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+
+import wiki
 
 from .crosswalks import facet_value_label, label, language_name
 from .models.base import utcnow

@@ -4,14 +4,21 @@ from __future__ import annotations
 import re
 
 import pytest
+from databases import (
+    create_database,
+    drop_database,
+    is_reachable,
+    postgres_server_url,
+    suite_database_url,
+    throwaway_database,
+    worker_database_url,
+)
+from services_required import skip_unless_available
 from sqlalchemy import create_engine
+from testapp import app_config, start_empty
 
-from databases import (create_database, drop_database, is_reachable, postgres_server_url, suite_database_url,
-                       throwaway_database, worker_database_url)
 from globe import create_app, models  # noqa: F401  (models: registers the tables for create_all)
 from globe.extensions import db
-from services_required import skip_unless_available
-from testapp import app_config, start_empty
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

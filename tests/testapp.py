@@ -3,6 +3,7 @@
 The database is a fresh SQLite file per test, or, when GLOBE_TEST_DATABASE_URL is set, this pytest
 process's own PostgreSQL database, emptied before each test (see databases.py)."""
 from databases import empty_all_tables, suite_database_url, worker_database_url
+
 from globe.extensions import db
 
 

@@ -9,7 +9,6 @@ from merge3 import Merge3
 from wiki.diff import BoundedLineMatcher
 from wiki.links import collapse_whitespace, normalize_newlines, split_lines
 
-
 # The three marker lines merge3 writes (seven characters, then the side's label on the outer two).
 _START, _MIDDLE, _END = re.compile(r"<{7}( |$)"), re.compile(r"={7}$"), re.compile(r">{7}( |$)")
 

@@ -16,8 +16,27 @@ from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES
 from ..search import FACETS
 from ..services.mentoring import MAX_CAPACITY
 from .common import bp
-from .openapi_schemas import (BOOL, FILE, HEADERS, ID, INT, METADATA, PARAMETERS, PROBLEMS, PROPOSAL_TEXT, RESPONSES,
-                              SCHEMAS, SECURITY_SCHEMES, STR, UPLOAD_METADATA, array, enum, nullable, obj, ref)
+from .openapi_schemas import (
+    BOOL,
+    FILE,
+    HEADERS,
+    ID,
+    INT,
+    METADATA,
+    PARAMETERS,
+    PROBLEMS,
+    PROPOSAL_TEXT,
+    RESPONSES,
+    SCHEMAS,
+    SECURITY_SCHEMES,
+    STR,
+    UPLOAD_METADATA,
+    array,
+    enum,
+    nullable,
+    obj,
+    ref,
+)
 
 ANONYMOUS_OK = [{}, {"bearer": []}]   # a token is optional: without one you are an anonymous visitor
 TOKEN_REQUIRED = [{"bearer": []}]

@@ -3,9 +3,9 @@ import re
 
 from flask import jsonify, request, url_for
 
+from ..downloads import send_version
 from ..services import communities, idempotency, resources
 from ..services.resources import DuplicateResource
-from ..downloads import send_version
 from .common import actor, bp, iso, json_body, multipart_form, page_args, paginated
 
 LIST_FILTERS = ("level", "skill", "age_group", "type", "tag", "license", "language", "community")

@@ -15,8 +15,9 @@ from xml.sax.saxutils import escape
 import docx
 import openpyxl
 import pptx
-import wiki
 from pptx.util import Inches, Pt
+
+import wiki
 
 
 @dataclass

@@ -5,9 +5,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..crosswalks import label
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from . import BaseForm
-from ..crosswalks import label
 
 
 def choices(values, *, blank: str | None = None) -> list[SelectChoice]:

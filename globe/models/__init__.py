@@ -2,13 +2,28 @@
 from .accounts import ApiToken, User
 from .communities import Community, Membership
 from .idempotency import IdempotencyKey
-from .incubator import (Assignment, MentorConflict, MentorProfile, Notification, Proposal, Review, TeamMember,
-                        TimelineEvent)
+from .incubator import (
+                        Assignment,
+                        MentorConflict,
+                        MentorProfile,
+                        Notification,
+                        Proposal,
+                        Review,
+                        TeamMember,
+                        TimelineEvent,
+)
 from .oai import OaiTombstone
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
 from .search_queue import SearchDrainLease, SearchQueueItem
-from .wiki_pages import (KnowledgeBaseComment, KnowledgeBaseRequest, WikiAttachment, WikiLink, WikiPage,
-                         WikiRedirect, WikiRevision)
+from .wiki_pages import (
+                        KnowledgeBaseComment,
+                        KnowledgeBaseRequest,
+                        WikiAttachment,
+                        WikiLink,
+                        WikiPage,
+                        WikiRedirect,
+                        WikiRevision,
+)
 
 __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notification", "Proposal", "Review",
            "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource", "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership", "OaiTombstone",

@@ -56,7 +56,7 @@ class Resource(db.Model):
         return sorted(found, key=order.index) if order else found
 
     @property
-    def latest(self) -> "ResourceVersion | None":
+    def latest(self) -> ResourceVersion | None:
         return self.versions[0] if self.versions else None
 
     @property

@@ -6,7 +6,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any
 
@@ -190,7 +190,7 @@ def build_schema() -> fields.Schema:
 
 def _naive_utc(moment: datetime) -> datetime:
     # Whoosh stores naive datetimes; an aware one is converted to UTC first.
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def common_words(bodies: Iterable[list[str]]) -> frozenset[str]:
@@ -246,4 +246,4 @@ def stored_facets(stored: dict[str, Any]) -> dict[str, tuple[str, ...]]:
 
 
 def stored_updated(stored: dict[str, Any]) -> datetime:
-    return stored["updated"].replace(tzinfo=timezone.utc)
+    return stored["updated"].replace(tzinfo=UTC)

@@ -16,8 +16,6 @@ from .oai import tombstones as oai_tombstones
 from .search import queue_community_content
 from .validation import SLUG_RE, Checker
 
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 def get_community(slug: str) -> Community:

@@ -1,17 +1,17 @@
 """Incubator proposals: writing them with a team, the lifecycle with its checks, the timeline, the discussion."""
 from __future__ import annotations
 
-import wiki
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
+
+import wiki
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Community, User
 from ..models.base import utcnow
-from ..models.incubator import (EDITABLE_STATES, STATES, Assignment,
-                                Proposal, Review, TeamMember, TimelineEvent)
+from ..models.incubator import EDITABLE_STATES, STATES, Assignment, Proposal, Review, TeamMember, TimelineEvent
 from ..permissions import PROPOSAL, TEAM_READERS, assigned_mentor, can, require, visible_scope
 from ..urls import project_path
 from .accounts import find_user_by_email

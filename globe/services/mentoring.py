@@ -9,17 +9,24 @@ from ..errors import Conflict, GlobeError, InvalidInput, NotFound, PermissionDen
 from ..extensions import db
 from ..models import Membership, User
 from ..models.base import utcnow
-from ..models.incubator import (ACTIVE_ASSIGNMENT_STATES, RECOMMENDATIONS, Assignment, MentorConflict,
-                                MentorProfile, Proposal, Review, TeamMember)
+from ..models.incubator import (
+    ACTIVE_ASSIGNMENT_STATES,
+    RECOMMENDATIONS,
+    Assignment,
+    MentorConflict,
+    MentorProfile,
+    Proposal,
+    Review,
+    TeamMember,
+)
 from ..permissions import can, invited_to_team, on_team, require
 from ..urls import project_path
 from .accounts import find_user_by_email
 from .incubator import record_event, tell_team, transition
-from .mentor_matching import Mentor, MatchingPolicy, ProposalFacts, Suggestion, plan_assignments, rank_mentors
+from .mentor_matching import MatchingPolicy, Mentor, ProposalFacts, Suggestion, plan_assignments, rank_mentors
 from .notifications import notify
 from .search import queue_for_indexing
 from .validation import Checker
-
 
 DEFAULT_CAPACITY = 3  # active assignments a mentor takes when they have not said otherwise
 MAX_CAPACITY = 20

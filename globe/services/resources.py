@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import wiki
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
+
+import wiki
 
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound
@@ -17,8 +18,16 @@ from ..extensions import db
 from ..extract.filetypes import safe_filename
 from ..models import Community
 from ..models.base import utcnow
-from ..models.resources import (AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS, Resource, ResourceLabel,
-                                ResourceVersion)
+from ..models.resources import (
+    AGE_GROUPS,
+    CEFR_LEVELS,
+    LICENSES,
+    RESOURCE_TYPES,
+    SKILLS,
+    Resource,
+    ResourceLabel,
+    ResourceVersion,
+)
 from ..permissions import can, require, visible_scope
 from . import idempotency
 from .extraction import schedule_extraction

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import wiki
 from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.orm import contains_eager
+
+import wiki
 
 from ..errors import InvalidInput
 from ..extensions import db

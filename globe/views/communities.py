@@ -3,9 +3,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import InvalidInput, NotFound
-from ..forms.communities import (CommunityForm, ConfirmForm, DecisionForm, InviteForm, JoinForm, MemberForm,
-                                 NewCommunityForm, RoleForm)
 from ..errors_web import error_message
+from ..forms.communities import (
+    CommunityForm,
+    ConfirmForm,
+    DecisionForm,
+    InviteForm,
+    JoinForm,
+    MemberForm,
+    NewCommunityForm,
+    RoleForm,
+)
 from ..permissions import can, require, role_at_least
 from ..services import communities
 from . import form_status, int_arg

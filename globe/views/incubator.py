@@ -4,9 +4,19 @@ from flask_login import current_user, login_required
 
 from ..errors import Conflict, GlobeError, InvalidInput
 from ..errors_web import error_message
-from ..forms.incubator import (AnswerForm, AssignForm, AutoAssignForm, CommentForm, InviteTeamForm,
-                               MentorProfileForm, PersonConflictForm, ProposalConflictForm, ProposalForm, ReviewForm,
-                               TransitionForm)
+from ..forms.incubator import (
+    AnswerForm,
+    AssignForm,
+    AutoAssignForm,
+    CommentForm,
+    InviteTeamForm,
+    MentorProfileForm,
+    PersonConflictForm,
+    ProposalConflictForm,
+    ProposalForm,
+    ReviewForm,
+    TransitionForm,
+)
 from ..models.incubator import STATES
 from ..permissions import can, require
 from ..services import communities, incubator, mentoring

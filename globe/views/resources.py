@@ -6,18 +6,18 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..converters import page_or_first
-from ..errors import GlobeError, InvalidInput
-from ..errors_web import error_message
-from ..forms.resources import MetadataForm, ResourceForm, VersionForm
-from ..forms.communities import ConfirmForm
-from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from ..crosswalks import resource_linked_data
 from ..downloads import send_version
+from ..errors import GlobeError, InvalidInput
+from ..errors_web import error_message
+from ..forms.communities import ConfirmForm
+from ..forms.resources import MetadataForm, ResourceForm, VersionForm
+from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from ..permissions import Anonymous, can, require
 from ..services import communities, resource_bin, resources
 from ..services.resources import DuplicateResource
-from . import form_status
 from ..storage import format_bytes
+from . import form_status
 
 bp = Blueprint("resources", __name__)
 FILTERS = ("level", "skill", "age_group", "type", "license", "language", "tag", "community")

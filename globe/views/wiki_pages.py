@@ -1,10 +1,12 @@
 """A CoP's wiki pages: view, create and edit (with preview and conflicts), history, diff, rename, delete."""
 from __future__ import annotations
 
-import wiki
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+import wiki
+
+from ..downloads import send_stored
 from ..errors import Conflict, InvalidInput
 from ..forms.wiki_pages import AttachmentForm, PageEditForm, ReasonForm, RenameForm, RevertForm
 from ..page_cache import compress, get_page_cache, html_response, is_plain_anonymous_request
@@ -13,7 +15,6 @@ from ..services import communities, wiki_attachments, wiki_links, wiki_pages
 from ..services.knowledge_base import open_request
 from ..services.wiki_pages import EditConflict, open_address
 from . import form_status, int_arg
-from ..downloads import send_stored
 
 bp = Blueprint("wiki_pages", __name__, url_prefix="/c/<slug>/wiki")
 

@@ -1,7 +1,7 @@
 """The JSON API's ground: tokens, Bearer auth, problem+json, pagination, communities and members."""
 import pytest
-
 from factories import PASSWORD, add_member, make_community, make_user
+
 from globe.services import accounts, communities
 
 

@@ -9,18 +9,22 @@ import random
 
 import pytest
 import schemathesis
+from factories import add_member, make_community, make_page, make_user
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
-                                               response_schema_conformance, status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from testapp import app_config, start_empty
 from werkzeug.datastructures import FileStorage
 
-from factories import add_member, make_community, make_page, make_user
 from globe import create_app
 from globe.api.openapi import document
 from globe.extensions import db
 from globe.services import accounts, incubator, mentoring, resources
-from testapp import app_config, start_empty
 
 MAX_EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,

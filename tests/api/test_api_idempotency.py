@@ -4,9 +4,9 @@ import threading
 from datetime import timedelta
 
 import pytest
+from factories import add_member, make_community, make_user
 from sqlalchemy import func, select
 
-from factories import add_member, make_community, make_user
 from globe.extensions import db
 from globe.models import IdempotencyKey, Resource
 from globe.models.base import utcnow

@@ -1,5 +1,6 @@
 """The incubator over the API: a proposal's journey, suggestions, assignments, reviews and privacy."""
 from factories import make_user
+
 from globe.services import accounts
 
 

@@ -2,9 +2,9 @@
 import io
 
 import pytest
-
 from documents import pdf_bytes
 from factories import add_member, make_community, make_user
+
 from globe.services import accounts
 
 

@@ -10,9 +10,9 @@ import io
 import re
 
 import pytest
+from factories import make_community, make_page, make_user
 from werkzeug.datastructures import FileStorage
 
-from factories import make_community, make_page, make_user
 from globe.extensions import db
 from globe.services import accounts, resources
 

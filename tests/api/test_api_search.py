@@ -1,10 +1,10 @@
 """GET /api/v1/search: the contract's shape, filters, paging limits, and anonymous scope."""
 import io
 
-from werkzeug.datastructures import FileStorage
-
 from documents import pdf_bytes
 from factories import add_member, make_community, make_user
+from werkzeug.datastructures import FileStorage
+
 from globe.services import accounts, resources
 
 

@@ -1,7 +1,7 @@
 """The wiki over the API: read, create/edit with base_revision, merges and 409 conflicts, history."""
 import pytest
-
 from factories import add_member, make_community, make_page, make_user
+
 from globe.services import accounts
 
 

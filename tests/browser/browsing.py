@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-from flask import Flask
-
 from factories import PASSWORD
+from flask import Flask
 
 try:
     from playwright.sync_api import expect, sync_playwright

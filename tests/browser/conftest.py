@@ -9,14 +9,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
 from browsing import CHROMIUM, WAIT_MS, Site, expect, log_in_behind_the_scenes, sync_playwright
-from globe import create_app
-from globe.extensions import db
 from sample import build_sample, main_page
 from services_required import skip_unless_available
 from testapp import app_config
+from werkzeug.serving import make_server
+
+from globe import create_app
+from globe.extensions import db
 
 BROWSER_TESTS = Path(__file__).parent
 

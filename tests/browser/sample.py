@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from werkzeug.datastructures import FileStorage
-
+from browsing import unique
 from documents import pdf_bytes
 from factories import make_community, make_page, make_user
-from globe.services import accounts, incubator, resources, wiki_pages
+from werkzeug.datastructures import FileStorage
 
-from browsing import unique
+from globe.services import accounts, incubator, resources, wiki_pages
 
 WIKI_TEXT = """Short games that teach letters and sounds.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from browsing import AXE_SCRIPT, GIF_BYTES, expect
 from sample import ALL_PAGES, community_facilitated_by
 from services_required import skip_unless_available

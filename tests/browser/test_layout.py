@@ -4,7 +4,6 @@ Screenshots of both widths go to tests/browser/out/screenshots/ (git-ignored) fo
 from __future__ import annotations
 
 import pytest
-
 from browsing import OUTPUT
 from sample import ALL_PAGES
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from werkzeug.datastructures import FileStorage
-
 from browsing import expect, unique
 from factories import make_community, make_page, make_user
+from werkzeug.datastructures import FileStorage
+
 from globe.services import resources
 
 ARABIC_TEXT = "نقرأ القصص القصيرة مع الطلاب كل صباح."

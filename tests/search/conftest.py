@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from databases import is_reachable, postgres_server_url, throwaway_database
+from services_required import skip_unless_available
 from sqlalchemy import text
 
-from databases import is_reachable, postgres_server_url, throwaway_database
 from globe.search import PostgresBackend, SearchBackend, SearchDocument, SearchQuery, SearchResults, WhooshBackend
-from services_required import skip_unless_available
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +40,7 @@ BACKEND_FACTORIES: dict[str, Callable[[pytest.FixtureRequest], SearchBackend]] =
     "postgres": postgres_backend,
 }
 
-EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture(params=sorted(BACKEND_FACTORIES))

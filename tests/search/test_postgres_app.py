@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from testapp import app_config, start_empty
 
 from globe import create_app
 from globe.backends import get_search_backend
@@ -9,7 +10,6 @@ from globe.extensions import db
 from globe.permissions import Anonymous
 from globe.search import PostgresBackend, postgres_search
 from globe.services import search
-from testapp import app_config, start_empty
 
 
 @pytest.fixture

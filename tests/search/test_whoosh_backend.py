@@ -4,7 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ FORK = multiprocessing.get_context("fork")
 
 
 def _document(number: int, word: str = "shared", **fields) -> SearchDocument:
-    moment = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    moment = datetime(2024, 1, 1, tzinfo=UTC)
     fields.setdefault("principals", ("public",))
     return SearchDocument(doc_id=f"resource:{number}", kinds=("resource",), object_id=number,
                           title=f"Item {number}", body=f"{word} text", url=f"/r/{number}",

@@ -2,8 +2,8 @@
 from datetime import timedelta
 
 import pytest
-
 from factories import make_user
+
 from globe.errors import InvalidInput, NotFound, PermissionDenied
 from globe.models.base import utcnow
 from globe.services import accounts

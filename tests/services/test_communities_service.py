@@ -1,7 +1,7 @@
 """Membership rules: joining by policy, requests, invitations, roles, and the last facilitator."""
 import pytest
-
 from factories import add_member, make_community, make_user
+
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthorized
 from globe.permissions import Anonymous
 from globe.services import communities

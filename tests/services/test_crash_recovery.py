@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from factories import add_member, make_community, make_user
 from werkzeug.datastructures import FileStorage
 
-from factories import add_member, make_community, make_user
 from globe.extensions import db
 from globe.holders import is_dead, this_process
 from globe.models import ResourceVersion, SearchDrainLease

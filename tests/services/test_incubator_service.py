@@ -1,10 +1,10 @@
 """Incubator rules: drafting with a team, the lifecycle and its checks, mentors, reviews, privacy."""
 import pytest
-
 from factories import add_member, make_community, make_user
+
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from globe.models import MentorConflict, MentorProfile
 from globe.extensions import db
+from globe.models import MentorConflict, MentorProfile
 from globe.permissions import Anonymous
 from globe.services import incubator, mentoring, notifications, search
 

@@ -1,7 +1,7 @@
 """Knowledge-base curation: proposals with pre-checks, a conversation, decisions, withdrawal."""
 import pytest
-
 from factories import add_member, make_community, make_page, make_user
+
 from globe.errors import Conflict, InvalidInput, PermissionDenied
 from globe.permissions import Anonymous, can
 from globe.services import knowledge_base

@@ -4,14 +4,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from factories import add_member, make_community, make_user
+from testapp import app_config
+
 from globe import create_app
 from globe.errors import Conflict, PermissionDenied
 from globe.extensions import db
 from globe.models import Community, User
 from globe.services import communities
-from testapp import app_config
 
 
 def _demote_each_other(app, community_id: int, pairs: list[tuple[int, int]]) -> list[str]:

@@ -1,8 +1,8 @@
 """A mentor's own profile: capacity, availability, declared conflicts and showcase consent, and how
 suggestions, assignments and the auto-assignment plan respect them."""
 import pytest
-
 from factories import make_user
+
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthorized
 from globe.extensions import db
 from globe.models import MentorConflict

@@ -10,8 +10,8 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-
 from factories import make_user
+
 from globe.db import transaction
 from globe.extensions import db
 from globe.models import Notification

@@ -4,10 +4,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
-from werkzeug.datastructures import FileStorage
-
 from documents import DocumentFactory, pdf_bytes
 from factories import add_member, make_community, make_user
+from werkzeug.datastructures import FileStorage
+
 from globe.backends import get_storage
 from globe.errors import InvalidInput, NotFound, PermissionDenied, TooLarge, UnsupportedType
 from globe.extensions import db

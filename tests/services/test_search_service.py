@@ -2,10 +2,10 @@
 import io
 
 import pytest
-from werkzeug.datastructures import FileStorage
-
 from documents import pdf_bytes
 from factories import add_member, make_community, make_page, make_user
+from werkzeug.datastructures import FileStorage
+
 from globe.backends import get_search_backend
 from globe.extensions import db
 from globe.models import SearchQueueItem
@@ -89,6 +89,7 @@ def test_a_busy_lease_leaves_rows_for_its_holder(app):
 
 def test_an_expired_lease_is_taken_over(app):
     from datetime import timedelta
+
     from globe.models import SearchDrainLease
     from globe.models.base import utcnow
     assert search._take_lease()

@@ -2,8 +2,8 @@
 from html.parser import HTMLParser
 
 import pytest
-
 from factories import add_member, make_community, make_page, make_user
+
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from globe.extensions import db
 from globe.services import search, wiki_links, wiki_pages

@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine
-
 from testapp import app_config
+
 from globe import create_app
 from globe.extensions import db
 from globe.services import accounts

@@ -6,11 +6,11 @@ import re
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from testapp import app_config
 
 from globe import create_app
 from globe.extensions import db
 from globe.services import accounts, communities, wiki_pages
-from testapp import app_config
 
 
 def _app(folder, url: str, *, migrate: bool = False):

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from testapp import app_config, start_empty
 
 from globe import create_app
+from globe.backends import get_search_backend
 from globe.demo import files
 from globe.extensions import db
 from globe.extract import extract_text_inline
 from globe.extract.filetypes import DEFAULT_ALLOWED_EXTENSIONS, check_upload
 from globe.models import Community, Resource, ResourceVersion, WikiLink, WikiPage
-from globe.backends import get_search_backend
 from globe.services import accounts, communities
-from testapp import app_config, start_empty
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

@@ -71,10 +71,10 @@ def test_a_pdf_protected_only_by_an_owner_password_is_read(documents):
 
 def test_html_gives_only_visible_text(documents):
     page = documents.write("page.html", (
-        "<html><head><title>Owl facts</title><style>p { color: red }</style>"
-        "<script>var leaked = 'scriptword';</script></head>"
-        "<body><!-- commentword --><h1>Nocturnal birds</h1><p>Owls &amp; bats &eacute;cho</p></body></html>"
-    ).encode())
+        b"<html><head><title>Owl facts</title><style>p { color: red }</style>"
+        b"<script>var leaked = 'scriptword';</script></head>"
+        b"<body><!-- commentword --><h1>Nocturnal birds</h1><p>Owls &amp; bats &eacute;cho</p></body></html>"
+    ))
 
     result = extract_text_inline(page, "html")
 

@@ -5,8 +5,15 @@ from collections import Counter
 import pytest
 
 from globe.services.mentor_matching import (
-    MAX_TAG_LENGTH, MAX_TAGS, MatchingPolicy, Mentor, ProposalFacts, normalize_tag, plan_assignments,
-    rank_mentors)
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    MatchingPolicy,
+    Mentor,
+    ProposalFacts,
+    normalize_tag,
+    plan_assignments,
+    rank_mentors,
+)
 
 TEAM_MEMBER = 900
 

@@ -4,10 +4,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
+from testapp import app_config
 
 from globe import create_app
 from globe.extensions import db
-from testapp import app_config
 
 pytestmark = pytest.mark.postgres
 

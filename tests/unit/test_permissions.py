@@ -1,10 +1,10 @@
 """The permission tables: every kind of person x public / members-only CoP x action, and every kind of
 person x draft / showcased proposal x incubator action."""
 import pytest
-
 from factories import add_member, make_community, make_user
-from globe.permissions import Anonymous, can, require, visible_scope
+
 from globe.errors import PermissionDenied, Unauthorized
+from globe.permissions import Anonymous, can, require, visible_scope
 from globe.services import incubator, mentoring
 
 PERSONS = ("anonymous", "outsider", "member", "editor", "facilitator", "mentor", "admin")

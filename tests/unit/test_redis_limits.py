@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import redis
-
 from services_required import skip_unless_available
 from testapp import app_config
 

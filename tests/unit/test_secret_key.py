@@ -1,8 +1,8 @@
 """Production refuses a guessable secret key (it signs every session and CSRF token)."""
 import pytest
+from testapp import app_config
 
 from globe import create_app
-from testapp import app_config
 
 
 def test_a_short_secret_key_stops_a_production_start(tmp_path):

@@ -1,9 +1,9 @@
 """One owner of visibility: for every kind of content and every kind of person, the yes/no check, the
 SQL list and a real search agree, and all three match the table a user relies on."""
 import pytest
+from factories import add_member, make_community, make_page, make_user
 from sqlalchemy import select
 
-from factories import add_member, make_community, make_page, make_user
 from globe.extensions import db
 from globe.models import Community, Proposal, Resource, WikiPage
 from globe.permissions import COMMUNITY_CONTENT, PROPOSAL, WIKI_PAGE, Anonymous, can, visible_scope

@@ -4,6 +4,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from factories import make_community, make_page, make_user
+
 from globe.services import incubator, knowledge_base, resources
 
 LONG_BODY = "Feedback works best when it is specific, timely and kind. " * 20

@@ -1,7 +1,7 @@
 """Registering, logging in and out, the profile and tokens, as a person in a browser would."""
 import pytest
-
 from factories import PASSWORD, make_user
+
 from globe.services import accounts
 
 

@@ -8,9 +8,9 @@ import io
 import re
 
 import pytest
+from factories import PASSWORD, make_community, make_page, make_user
 from werkzeug.datastructures import FileStorage
 
-from factories import PASSWORD, make_community, make_page, make_user
 from globe.services import resources
 
 BAD_IDS = [

@@ -1,8 +1,8 @@
 """GLOBE_PROXY_COUNT: behind a reverse proxy, visitors are told apart by X-Forwarded-For."""
 import pytest
+from testapp import app_config
 
 from globe import create_app
-from testapp import app_config
 
 
 def _failed_login(web, email: str, client_address: str) -> int:

@@ -1,5 +1,6 @@
 """CoP pages: the directory, visibility, joining by each policy, and the facilitators' tools."""
 from factories import add_member, make_community, make_user
+
 from globe.services import communities
 
 

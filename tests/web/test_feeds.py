@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import feedparser
 import pytest
+from interop_data import build_catalogue
 
 from globe.services import incubator
-from interop_data import build_catalogue
 
 PRIVATE_TITLES = ("Secret staff worksheet", "Staff notes", "Secret plan")
 

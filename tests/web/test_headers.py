@@ -7,9 +7,9 @@ import io
 import re
 
 import pytest
+from factories import PASSWORD, add_member, make_community, make_page, make_user
 from werkzeug.datastructures import FileStorage
 
-from factories import PASSWORD, add_member, make_community, make_page, make_user
 from globe.services import accounts, resources
 
 PERSONAL = ("private", "no-store")

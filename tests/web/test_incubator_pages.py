@@ -2,8 +2,9 @@
 import re
 
 from factories import add_member, make_community, make_user
-from globe.models import Proposal
+
 from globe.extensions import db
+from globe.models import Proposal
 from globe.services import incubator, notifications
 
 

@@ -2,8 +2,8 @@
 import re
 
 import pytest
-
 from factories import add_member, make_community, make_user
+
 from globe.services import incubator, mentoring
 
 PAGE = "/incubator/mentor-profile"

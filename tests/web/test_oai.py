@@ -5,18 +5,18 @@ import threading
 from datetime import timedelta
 
 import pytest
+from factories import add_member, make_community, make_user
+from interop_data import build_catalogue, share_link
 from lxml import etree
 from sickle import Sickle
 from sickle.oaiexceptions import NoRecordsMatch
 from werkzeug.serving import make_server
 
-from factories import add_member, make_community, make_user
 from globe.extensions import db
 from globe.models.base import utcnow
 from globe.services import communities, knowledge_base, resources, wiki_pages
 from globe.services.accounts import SYSTEM
 from globe.services.oai import protocol, tokens, tombstones
-from interop_data import build_catalogue, share_link
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 

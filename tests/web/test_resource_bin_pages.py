@@ -3,8 +3,8 @@ import io
 import re
 
 import pytest
-
 from factories import add_member, make_community, make_user
+
 from globe.services import resources
 
 META = {"description": "Play in pairs", "tags": "verbs", "levels": ["a2"], "skills": ["grammar"],

@@ -2,10 +2,10 @@
 import io
 
 import pytest
-from werkzeug.datastructures import FileStorage
-
 from documents import pdf_bytes
 from factories import add_member, make_community, make_page, make_user
+from werkzeug.datastructures import FileStorage
+
 from globe.services import knowledge_base, resources
 
 

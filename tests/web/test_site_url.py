@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from interop_data import build_catalogue
+from testapp import app_config, start_empty
 
 from globe import create_app
 from globe.extensions import db
-from interop_data import build_catalogue
-from testapp import app_config, start_empty
 
 SITE = "https://globe.example.org"
 HOSTILE = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"}

@@ -6,10 +6,10 @@ import re
 from urllib.robotparser import RobotFileParser
 
 import pytest
+from interop_data import build_catalogue, share_link
 from lxml import etree
 
 from globe.services import sitemap
-from interop_data import build_catalogue, share_link
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"

@@ -2,8 +2,8 @@
 import io
 
 import pytest
-
 from factories import add_member, make_community, make_page, make_user
+
 from globe.backends import get_storage
 from globe.services import wiki_pages
 
@@ -71,8 +71,9 @@ def test_members_only_attachments_are_private(web, app):
     editor = make_user()
     add_member(cop, editor, "editor")
     page = make_page(cop, "Plans", author=editor)
-    from globe.services import wiki_attachments
     from werkzeug.datastructures import FileStorage
+
+    from globe.services import wiki_attachments
     wiki_attachments.attach(editor, page, FileStorage(io.BytesIO(GIF), "chart.gif"))
     assert web.get("/c/secret/wiki/plans/attachments/chart.gif").status_code in (302, 401)
     make_user(email="out@example.org")

@@ -2,8 +2,8 @@
 import gzip
 
 import pytest
-
 from factories import add_member, make_community, make_page, make_user
+
 from globe.page_cache import get_page_cache
 from globe.services import communities, knowledge_base, wiki_pages
 from globe.services.accounts import SYSTEM

@@ -3,6 +3,7 @@ import html as html_lib
 import re
 
 from factories import add_member, make_community, make_page, make_user
+
 from globe.services import wiki_pages
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
@@ -247,7 +247,7 @@ def _parse_date(name: str, text: str | None) -> tuple[datetime | None, timedelta
     for shape, pattern, step in DATE_FORMATS:
         if shape.match(text):
             try:
-                return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc), step
+                return datetime.strptime(text, pattern).replace(tzinfo=UTC), step
             except ValueError:
                 break
     raise OaiError("badArgument", f"{name} must be a UTC date (YYYY-MM-DD) or time (YYYY-MM-DDThh:mm:ssZ).")

@@ -30,7 +30,7 @@ class ListState:
     cursor: int = 0  # records sent before this page
     position: Position | None = None
 
-    def advanced(self, sent: int, last: Position) -> "ListState":
+    def advanced(self, sent: int, last: Position) -> ListState:
         return replace(self, cursor=self.cursor + sent, position=last)
 
 
