@@ -38,7 +38,7 @@ def send_version(actor, resource_id: int, *, count: bool):
     number = whole_number(raw) if raw is not None else None
     if raw is not None and number is None:
         raise InvalidInput({"version": ["version must be a whole number."]})
-    version = resources.get_version(resource, number)
+    version = resources.get_version(actor, resource, number)
     if count:
         resources.record_download(resource)
     return send_stored(

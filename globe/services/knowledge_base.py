@@ -16,7 +16,7 @@ from ..permissions import can, require
 from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
 from .validation import Checker
-from .wiki_links import wanted_pages
+from .wiki_links import red_links_into
 
 STUB_WORDS = 120
 
@@ -33,7 +33,7 @@ def pre_checks(page: WikiPage) -> list[PreCheck]:
     body = page.current_revision.body
     first_line = next((line.strip() for line in body.splitlines() if line.strip()), "")
     words = len(re.findall(r"\w+", body))
-    red = {slug for slug, *_ in wanted_pages(page.community)} & _linked_slugs(page)
+    red = {slug for slug, *_ in red_links_into(page.community)} & _linked_slugs(page)
     return [
         PreCheck("Tags", bool(page.tags), "Has tags." if page.tags else "Add at least one tag."),
         PreCheck("Summary line", bool(first_line) and not first_line.startswith("#") and len(first_line) >= 30,

@@ -252,7 +252,9 @@ def get_resource(actor, resource_id: int) -> Resource:
     return resource
 
 
-def get_version(resource: Resource, number: int | None) -> ResourceVersion:
+def get_version(actor, resource: Resource, number: int | None) -> ResourceVersion:
+    """Version `number` (default: the latest) of a resource the actor may see."""
+    require(actor, "resources.view", resource)
     versions = {version.number: version for version in resource.versions}
     version = versions.get(number if number is not None else resource.version_count)
     if version is None:

@@ -12,7 +12,8 @@ from .uploads import delete_if_unused, store_upload
 from .wiki_links import refresh_current_rendering
 
 
-def list_attachments(page: WikiPage) -> list[WikiAttachment]:
+def list_attachments(actor, page: WikiPage) -> list[WikiAttachment]:
+    require(actor, "wiki.read_page", page)
     return list(db.session.scalars(select(WikiAttachment).where(WikiAttachment.page_id == page.id)
                                    .order_by(WikiAttachment.name)))
 

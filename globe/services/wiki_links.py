@@ -15,7 +15,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Community, WikiAttachment, WikiLink, WikiPage, WikiRedirect
 from ..models.base import utcnow
-from ..permissions import visible_scope
+from ..permissions import require, visible_scope
 from ..urls import wiki_attachment_path, wiki_new_page_path, wiki_page_path
 
 
@@ -138,8 +138,14 @@ def backlinks(actor, page: WikiPage) -> list[WikiPage]:
     return list(db.session.scalars(query).unique())
 
 
-def wanted_pages(community: Community) -> list[tuple[str, str, int]]:
+def wanted_pages(actor, community: Community) -> list[tuple[str, str, int]]:
     """(slug, title, number of linking pages) of red links into this CoP, most wanted first."""
+    require(actor, "wiki.read", community)
+    return red_links_into(community)
+
+
+def red_links_into(community: Community) -> list[tuple[str, str, int]]:
+    """wanted_pages without the permission check, for services that checked already."""
     rows = db.session.execute(
         select(WikiLink.target_slug, WikiLink.target_title, WikiLink.page_id)
         .join(WikiPage, WikiPage.id == WikiLink.page_id)

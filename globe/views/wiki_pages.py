@@ -238,9 +238,8 @@ def recent(slug: str):
 @bp.route("/-/wanted")
 def wanted(slug: str):
     community = _community(slug)
-    require(current_user, "wiki.read", community)
     return render_template("wiki_pages/wanted.html", community=community,
-                           wanted=wiki_links.wanted_pages(community))
+                           wanted=wiki_links.wanted_pages(current_user, community))
 
 
 @bp.route("/-/deleted")
@@ -264,8 +263,9 @@ def attachments(slug: str, page_slug: str):
         else:
             flash(f"Attached {attachment.name}. Show it with ![description](attachment:{attachment.name}).", "success")
             return redirect(url_for(".attachments", slug=slug, page_slug=page.slug))
+    items = wiki_attachments.list_attachments(current_user, page)
     return render_template("wiki_pages/attachments.html", community=community, page=page, form=form,
-                           items=wiki_attachments.list_attachments(page), confirm=ReasonForm()), form_status(form)
+                           items=items, confirm=ReasonForm()), form_status(form)
 
 
 @bp.route("/<page_slug>/attachments/<name>")

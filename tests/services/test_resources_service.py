@@ -126,7 +126,7 @@ def test_versions_keep_earlier_files(cop, member):
     resource = resources.add_resource(member, cop, upload=upload(b"version one", "a.txt"), **META)
     resources.add_version(member, resource, upload(b"version two", "a.txt"))
     assert [v.number for v in resource.versions] == [2, 1]
-    assert resources.get_version(resource, 1).extracted_text == "version one"
+    assert resources.get_version(member, resource, 1).extracted_text == "version one"
     with pytest.raises(PermissionDenied):
         resources.add_version(make_user(), resource, upload(b"intruder", "a.txt"))
 
