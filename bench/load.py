@@ -97,9 +97,13 @@ def visit_all(port: int, paths: list[str], *, clients: int) -> None:
 
 def summarize(latencies: list[float], elapsed: float, errors: int = 0) -> dict:
     ordered = sorted(latencies)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
     return {"requests": len(ordered), "rps": len(ordered) / elapsed if elapsed else 0.0,
-            "p50_ms": pick(0.50), "p95_ms": pick(0.95), "mean_ms": statistics.fmean(ordered) * 1000 if ordered else 0,
+            "p50_ms": pick(0.50), "p95_ms": pick(0.95),
+            "mean_ms": statistics.fmean(ordered) * 1000 if ordered else 0,
             "errors": errors}
 
 
@@ -114,7 +118,8 @@ for line in io.lines(os.getenv("GLOBE_WRK_PATHS")) do paths[#paths + 1] = line e
 math.randomseed(11)
 request = function() return wrk.format("GET", paths[math.random(#paths)], {["Accept-Encoding"] = "gzip"}) end
 done = function(summary, latency, requests)
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
   io.write(string.format("GLOBE %d %f %f %f %d\\n", summary.requests, summary.duration / 1e6,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, errors))
 end
@@ -130,8 +135,8 @@ def run_wrk(port: int, paths: list[str], *, clients: int, seconds: float) -> dic
         script, path_file = Path(folder) / "globe.lua", Path(folder) / "paths.txt"
         script.write_text(WRK_SCRIPT)
         path_file.write_text("\n".join(paths) + "\n")
-        result = subprocess.run([wrk, "-t", "2", "-c", str(clients), "-d", f"{max(1, round(seconds))}s", "-s", str(script),
-                                 f"http://127.0.0.1:{port}"], capture_output=True, text=True,
+        result = subprocess.run([wrk, "-t", "2", "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
+                                 "-s", str(script), f"http://127.0.0.1:{port}"], capture_output=True, text=True,
                                 env={**os.environ, "GLOBE_WRK_PATHS": str(path_file)}, check=True)
     line = next(line for line in result.stdout.splitlines() if line.startswith("GLOBE "))
     requests, duration, p50, p95, errors = line.split()[1:]

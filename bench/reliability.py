@@ -227,7 +227,8 @@ def wait_until_indexed(instance: Instance) -> float:
     extraction claims at once (same machine), so nothing here runs the index worker."""
     started = time.monotonic()
     while time.monotonic() - started < DRAIN_TIMEOUT:
-        busy = sum(count for status, count in instance.extraction_statuses().items() if status in ("pending", "running"))
+        busy = sum(count for status, count in instance.extraction_statuses().items()
+                   if status in ("pending", "running"))
         if not busy and instance.search_status()["queue_length"] == "0":
             return time.monotonic() - started
         time.sleep(POLL)
@@ -384,7 +385,7 @@ def wiki_pairs(instance: Instance, api: Api, args) -> dict:
             lines = (first + 2, first + 2) if same_line else (first, first + 5)
             barrier = threading.Barrier(2)
             threads += [threading.Thread(target=edit, args=(page, base, line, f"pair {k} edit {side}", barrier))
-                        for side, line in zip("ab", lines)]
+                        for side, line in zip("ab", lines, strict=True)]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -209,7 +209,8 @@ def main() -> None:
         server.wait()
     print(f"\n{total} documents ({args.resources} resources, {args.pages} wiki pages), 14 CoPs, highlights and "
           f"facets on, gunicorn -w {args.workers}\n")
-    print(f"full index build: {build_seconds:.0f} s = {total / build_seconds:.0f} documents/s; index size {size_mb:.0f} MB")
+    print(f"full index build: {build_seconds:.0f} s = {total / build_seconds:.0f} documents/s; "
+          f"index size {size_mb:.0f} MB")
     print("\n| query class | backend p50 ms | backend p95 ms | HTTP p50 ms | HTTP p95 ms | HTTP/backend p50 |")
     print("|---|---|---|---|---|---|")
     for name in classes:

@@ -119,13 +119,13 @@ def copy_data(target_url):
     try:
         target = create_engine(target_url)
     except ArgumentError as err:
-        raise click.ClickException(f"--to is not a database URL: {err}")
+        raise click.ClickException(f"--to is not a database URL: {err}") from err
     try:
         counts = copy_rows(db.engine, target, on_table=lambda name, rows: click.echo(f"  {name}: {rows}"))
     except GlobeError as err:
         _fail(err)
     except OperationalError as err:
-        raise click.ClickException(f"The copy failed and the target is left empty: {err.orig}")
+        raise click.ClickException(f"The copy failed and the target is left empty: {err.orig}") from err
     finally:
         target.dispose()
     click.echo(f"Copied {sum(counts.values())} rows in {len(counts)} tables. Uploads stay in "

@@ -75,7 +75,8 @@ def resource_dublin_core(resource: Resource, *, url: str, publisher: str) -> lis
     if resource.resource_type:
         elements.append(("type", label(resource.resource_type)))
     elements += [("format", _format(resource)), ("identifier", url), ("language", resource.language)]
-    elements += [("rights", value) for value in (LICENSE_URLS.get(resource.license), LICENSE_NAMES.get(resource.license))
+    elements += [("rights", value)
+                 for value in (LICENSE_URLS.get(resource.license), LICENSE_NAMES.get(resource.license))
                  if value]
     return elements
 

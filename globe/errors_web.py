@@ -107,7 +107,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(err: RateLimitExceeded):
-        return respond(429, "Too many attempts", f"Too many attempts: limit {err.description}. Wait a minute and try again.")
+        return respond(429, "Too many attempts",
+                       f"Too many attempts: limit {err.description}. Wait a minute and try again.")
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

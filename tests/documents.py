@@ -27,7 +27,7 @@ def pdf_bytes(page_texts: list[str]) -> bytes:
         2: f"<< /Type /Pages /Kids [{kids}] /Count {len(page_ids)} >>".encode(),
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     }
-    for page_id, text in zip(page_ids, page_texts):
+    for page_id, text in zip(page_ids, page_texts, strict=True):
         objects[page_id] = (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
             b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1)

@@ -156,7 +156,7 @@ def _changed_middle(old_lines: Sequence[str], new_lines: Sequence[str]) -> tuple
 
 def _common_prefix(old_lines: Sequence[str], new_lines: Sequence[str]) -> int:
     count = 0
-    for old_line, new_line in zip(old_lines, new_lines):
+    for old_line, new_line in zip(old_lines, new_lines, strict=False):
         if old_line != new_line:
             break
         count += 1

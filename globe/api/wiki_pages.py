@@ -52,7 +52,8 @@ def put_wiki_page(slug: str, page_slug: str):
         result = wiki_pages.save_page(
             actor(), community, page_slug=page_slug, body=data["body"], base_revision=base,
             title=str(title) if title is not None else (None if existed else page_slug.replace("-", " ")),
-            summary=str(data.get("summary") or ""), tags=data.get("tags") if isinstance(data.get("tags"), (list, str)) else None)
+            summary=str(data.get("summary") or ""),
+            tags=data.get("tags") if isinstance(data.get("tags"), (list, str)) else None)
     except EditConflict as err:
         body = {"type": "about:blank", "title": "Edit conflict", "status": 409, "detail": err.detail,
                 "conflict": {"merged_text_with_markers": err.merged_text, "current_revision": err.current.number}}

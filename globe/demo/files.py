@@ -126,7 +126,7 @@ def _pdf_document(streams: list[bytes]) -> bytes:
         % (b" ".join(b"%d 0 R" % i for i in page_ids), len(page_ids)),
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     }
-    for page_id, stream in zip(page_ids, streams):
+    for page_id, stream in zip(page_ids, streams, strict=True):
         objects[page_id] = (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
             b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (page_id + 1)
@@ -160,8 +160,8 @@ def word(text: str) -> bytes:
                 document.add_paragraph(value, style="List Bullet" if kind == "li" else None)
         if rows:
             table = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
-            for row_cells, row in zip(table.rows, rows):
-                for cell, value in zip(row_cells.cells, row):
+            for row_cells, row in zip(table.rows, rows, strict=True):
+                for cell, value in zip(row_cells.cells, row, strict=False):
                     cell.text = value
     return _saved(document)
 

@@ -38,7 +38,7 @@ def revisions(entry: Entry) -> list[tuple[str, str, str]]:
             parts[0].strip() + "\n",
         )
     ]
-    for author, summary, more in zip(parts[1::3], parts[2::3], parts[3::3]):
+    for author, summary, more in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
         found.append((author, summary, f"{found[-1][2].rstrip()}\n\n{more.strip()}\n"))
     return found
 

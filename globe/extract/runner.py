@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 # Importing the `globe` package would load Flask and SQLAlchemy (a second of start-up, and memory the
 # limit must then cover); extraction needs neither, so the child registers a bare `globe` package.
 _CHILD_CODE = (
-    f"import sys, types; package = types.ModuleType('globe'); package.__path__ = [{str(Path(__file__).resolve().parents[1])!r}]; "
+    "import sys, types; package = types.ModuleType('globe'); "
+    f"package.__path__ = [{str(Path(__file__).resolve().parents[1])!r}]; "
     "sys.modules['globe'] = package; from globe.extract.runner import main; main()"
 )
 

@@ -10,7 +10,8 @@ class RegisterForm(BaseForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=256)],
                              description="At least 8 characters.")
-    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords do not match.")])
+    confirm = PasswordField("Repeat password",
+                            validators=[DataRequired(), EqualTo("password", "Passwords do not match.")])
 
 
 class LoginForm(BaseForm):

@@ -43,7 +43,8 @@ class MetadataForm(BaseForm):
 
 
 class ResourceForm(MetadataForm):
-    files = MultipleFileField("File(s)", description="One or several files: each becomes a resource with this description.")
+    files = MultipleFileField("File(s)",
+                              description="One or several files: each becomes a resource with this description.")
     url = StringField("…or a link (https://…)", validators=[Optional(), Length(max=2000)])
 
 

@@ -26,5 +26,7 @@ from .wiki_pages import (
 )
 
 __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notification", "Proposal", "Review",
-           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource", "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership", "OaiTombstone",
-           "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect", "WikiRevision"]
+           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource",
+           "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
+           "OaiTombstone", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink", "WikiPage",
+           "WikiRedirect", "WikiRevision"]

@@ -136,7 +136,7 @@ def pair_tsquery(tsquery: str, common: set[str]) -> str | None:
         return None
     lexemes, distances = parts
     pairs = [quote_operand(f"{first}{PAIR_JOINER}{second}")
-             for first, second, distance in zip(lexemes, lexemes[1:], distances)
+             for first, second, distance in zip(lexemes, lexemes[1:], distances, strict=False)
              if distance == 1 and first in common and second in common]
     if not pairs:
         return None

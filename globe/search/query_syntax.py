@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Union
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -67,7 +66,7 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Union[Word, Prefix, Phrase, FacetValue, Not, And, Or]
+Node = Word | Prefix | Phrase | FacetValue | Not | And | Or
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ def read_positions(reader: IndexReader, field: str, term: str, wanted: Sequence[
                 matcher._read_data()
             block_ids, _, values = matcher._data[:3]
             ids = block_ids if matcher._byteids else accumulate(block_ids)
-            found.update((d, decode(v)) for d, v in zip(ids, values) if d in chosen)
+            found.update((d, decode(v)) for d, v in zip(ids, values, strict=True) if d in chosen)
             next_wanted = bisect_right(wanted, block_max, next_wanted)
         matcher._next_block()
     return found

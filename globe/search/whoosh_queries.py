@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Union
 
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -44,8 +43,8 @@ class FacetTerm:
     value: str
 
 
-Leaf = Union[AnyTerm, AnyPhrase, FacetTerm]
-Plan = Union[Leaf, qs.Not, qs.And, qs.Or]
+Leaf = AnyTerm | AnyPhrase | FacetTerm
+Plan = Leaf | qs.Not | qs.And | qs.Or
 
 
 class Planner:

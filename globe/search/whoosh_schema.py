@@ -206,7 +206,8 @@ def common_words(bodies: Iterable[list[str]]) -> frozenset[str]:
 
 def word_pairs(terms: list[str] | tuple[str, ...], common: frozenset[str]) -> list[str]:
     """The indexed pair terms of a sequence of terms: adjacent terms that are both common."""
-    return [f"{first} {second}" for first, second in zip(terms, terms[1:]) if first in common and second in common]
+    return [f"{first} {second}" for first, second in zip(terms, terms[1:], strict=False)
+            if first in common and second in common]
 
 
 def document_fields(doc: SearchDocument, common: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -4,8 +4,8 @@ Matches are found by scanning the stored text with the index's own tokenizer, an
 words that start like a query term (stemming costs ~35 microseconds a word, the rest ~0.3), up to
 the end of the window. Word by word, the first match is looked for in the first SCAN_CHARS only;
 past them, from the first place a term's letters appear at all (as postgres_search does), so one
-hit costs a few milliseconds however long its text. Reading character offsets from Whoosh's postings instead cost more as the
-index grew, and made the index 15% larger.
+hit costs a few milliseconds however long its text. Reading character offsets from Whoosh's postings
+instead cost more as the index grew, and made the index 15% larger.
 """
 from __future__ import annotations
 

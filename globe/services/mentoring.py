@@ -95,7 +95,8 @@ def _facts(proposal: Proposal) -> ProposalFacts:
         proposal_id=proposal.id, needs=tuple(proposal.needs or ()),
         team_user_ids=frozenset(m.user_id for m in proposal.team), community_id=proposal.community_id,
         community_size=size,
-        assigned_mentor_ids=frozenset(a.mentor_id for a in proposal.assignments if a.status in ACTIVE_ASSIGNMENT_STATES),
+        assigned_mentor_ids=frozenset(a.mentor_id for a in proposal.assignments
+                                      if a.status in ACTIVE_ASSIGNMENT_STATES),
         declined_mentor_ids=frozenset(a.mentor_id for a in proposal.assignments if a.status == "declined"))
 
 
@@ -135,7 +136,8 @@ def assign(actor, proposal: Proposal, mentor_id: int, *, override_capacity_reaso
         assignment.decline_reason, assignment.answered_at = "", None
         db.session.add(assignment)
         record_event(actor, proposal, "assignment", message=f"{found.name} was asked to mentor this proposal.")
-        notify(db.session.get(User, mentor_id), f"You are asked to mentor “{proposal.title}”.", project_path(proposal.id))
+        notify(db.session.get(User, mentor_id), f"You are asked to mentor “{proposal.title}”.",
+               project_path(proposal.id))
         queue_for_indexing("project", proposal.id)  # its mentors may now find it
         if proposal.status == "submitted":
             transition(actor, proposal, "in_review")

@@ -83,7 +83,8 @@ def check_metadata(community: Community, data: dict, *, partial: bool = False) -
             values = _as_list(data.get(field))
             bad = [value for value in values if value not in choices]
             if bad:
-                check.add(field, f"Unknown {facet.replace('_', ' ')}: {', '.join(bad)}. Choose from: {', '.join(choices)}.")
+                check.add(field, f"Unknown {facet.replace('_', ' ')}: {', '.join(bad)}. "
+                                 f"Choose from: {', '.join(choices)}.")
             clean[field] = list(dict.fromkeys(values))
     _check_single(check, clean, data, partial, community)
     check.done()
@@ -180,7 +181,8 @@ def add_many(actor, community: Community, *, uploads: list, **metadata) -> list[
     require(actor, "resources.add", community)
     clean = check_metadata(community, metadata)
     with transaction() as tx:
-        return [_new_resource(tx, actor, community, {**clean, "title": f"{clean['title']} – {safe_filename(upload.filename)}"[:200]},
+        return [_new_resource(tx, actor, community,
+                              {**clean, "title": f"{clean['title']} – {safe_filename(upload.filename)}"[:200]},
                               upload=upload) for upload in uploads]
 
 
@@ -222,7 +224,8 @@ def find_duplicate(community: Community, sha256: str, *, exclude: Resource | Non
     latest = (select(ResourceVersion.resource_id, func.max(ResourceVersion.number).label("number"))
               .group_by(ResourceVersion.resource_id).subquery())
     query = (select(Resource).join(ResourceVersion, ResourceVersion.resource_id == Resource.id)
-             .join(latest, (latest.c.resource_id == ResourceVersion.resource_id) & (latest.c.number == ResourceVersion.number))
+             .join(latest, (latest.c.resource_id == ResourceVersion.resource_id)
+                   & (latest.c.number == ResourceVersion.number))
              .where(Resource.community_id == community.id, ResourceVersion.sha256 == sha256,
                     Resource.deleted_at.is_(None)))
     if exclude is not None and exclude.id is not None:

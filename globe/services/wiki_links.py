@@ -38,7 +38,8 @@ def _link_targets(community: Community, links: list) -> dict[tuple[str, str], wi
     cops = {c.slug: c for c in db.session.scalars(select(Community).where(Community.slug.in_(wanted)))}
     unknown = sorted(set(wanted) - set(cops))
     if unknown:
-        raise InvalidInput({"body": [f"[[{slug}:…]] links to a community that does not exist: {slug}." for slug in unknown]})
+        raise InvalidInput({"body": [f"[[{slug}:…]] links to a community that does not exist: {slug}."
+                                     for slug in unknown]})
     targets = {}
     for cop_slug, slugs in wanted.items():
         cop = cops[cop_slug]

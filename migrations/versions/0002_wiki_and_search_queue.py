@@ -40,7 +40,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('touched_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_wiki_pages_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'],
+                            name=op.f('fk_wiki_pages_community_id_communities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wiki_pages')),
     sa.UniqueConstraint('community_id', 'slug', name=op.f('uq_wiki_pages_community_id'))
     )
@@ -57,9 +58,12 @@ def upgrade():
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_kb_requests_decided_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'], name=op.f('fk_kb_requests_page_id_wiki_pages'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['proposed_by_id'], ['users.id'], name=op.f('fk_kb_requests_proposed_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'],
+                            name=op.f('fk_kb_requests_decided_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'],
+                            name=op.f('fk_kb_requests_page_id_wiki_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposed_by_id'], ['users.id'],
+                            name=op.f('fk_kb_requests_proposed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kb_requests'))
     )
     with op.batch_alter_table('kb_requests', schema=None) as batch_op:
@@ -74,8 +78,10 @@ def upgrade():
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('uploader_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'], name=op.f('fk_wiki_attachments_page_id_wiki_pages'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], name=op.f('fk_wiki_attachments_uploader_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'],
+                            name=op.f('fk_wiki_attachments_page_id_wiki_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'],
+                            name=op.f('fk_wiki_attachments_uploader_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wiki_attachments')),
     sa.UniqueConstraint('page_id', 'name', name=op.f('uq_wiki_attachments_page_id'))
     )
@@ -87,7 +93,8 @@ def upgrade():
     sa.Column('target_community', sa.String(length=60), nullable=False),
     sa.Column('target_slug', sa.String(length=200), nullable=False),
     sa.Column('target_title', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'], name=op.f('fk_wiki_links_page_id_wiki_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'],
+                            name=op.f('fk_wiki_links_page_id_wiki_pages'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('page_id', 'target_community', 'target_slug', name=op.f('pk_wiki_links'))
     )
     with op.batch_alter_table('wiki_links', schema=None) as batch_op:
@@ -98,8 +105,10 @@ def upgrade():
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=200), nullable=False),
     sa.Column('page_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_wiki_redirects_community_id_communities'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'], name=op.f('fk_wiki_redirects_page_id_wiki_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'],
+                            name=op.f('fk_wiki_redirects_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'],
+                            name=op.f('fk_wiki_redirects_page_id_wiki_pages'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wiki_redirects')),
     sa.UniqueConstraint('community_id', 'slug', name=op.f('uq_wiki_redirects_community_id'))
     )
@@ -120,8 +129,10 @@ def upgrade():
     sa.Column('html', sa.Text(), nullable=False),
     sa.Column('toc_html', sa.Text(), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_wiki_revisions_author_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'], name=op.f('fk_wiki_revisions_page_id_wiki_pages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'],
+                            name=op.f('fk_wiki_revisions_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['page_id'], ['wiki_pages.id'],
+                            name=op.f('fk_wiki_revisions_page_id_wiki_pages'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wiki_revisions')),
     sa.UniqueConstraint('page_id', 'number', name=op.f('uq_wiki_revisions_page_id'))
     )
@@ -139,8 +150,10 @@ def upgrade():
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_kb_comments_author_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['request_id'], ['kb_requests.id'], name=op.f('fk_kb_comments_request_id_kb_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'],
+                            name=op.f('fk_kb_comments_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['request_id'], ['kb_requests.id'],
+                            name=op.f('fk_kb_comments_request_id_kb_requests'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kb_comments'))
     )
     with op.batch_alter_table('kb_comments', schema=None) as batch_op:

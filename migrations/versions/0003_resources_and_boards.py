@@ -45,7 +45,8 @@ def upgrade():
     sa.Column('version_count', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_resources_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'],
+                            name=op.f('fk_resources_community_id_communities'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_resources_owner_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resources'))
     )
@@ -59,15 +60,18 @@ def upgrade():
     sa.Column('board_id', sa.Integer(), nullable=False),
     sa.Column('resource_id', sa.Integer(), nullable=False),
     sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['board_id'], ['boards.id'], name=op.f('fk_board_items_board_id_boards'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'], name=op.f('fk_board_items_resource_id_resources'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['board_id'], ['boards.id'],
+                            name=op.f('fk_board_items_board_id_boards'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'],
+                            name=op.f('fk_board_items_resource_id_resources'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('board_id', 'resource_id', name=op.f('pk_board_items'))
     )
     op.create_table('resource_labels',
     sa.Column('resource_id', sa.Integer(), nullable=False),
     sa.Column('facet', sa.String(length=12), nullable=False),
     sa.Column('value', sa.String(length=50), nullable=False),
-    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'], name=op.f('fk_resource_labels_resource_id_resources'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'],
+                            name=op.f('fk_resource_labels_resource_id_resources'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('resource_id', 'facet', 'value', name=op.f('pk_resource_labels'))
     )
     with op.batch_alter_table('resource_labels', schema=None) as batch_op:
@@ -92,8 +96,10 @@ def upgrade():
     sa.Column('page_count', sa.Integer(), nullable=True),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'], name=op.f('fk_resource_versions_resource_id_resources'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_resource_versions_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'],
+                            name=op.f('fk_resource_versions_resource_id_resources'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'],
+                            name=op.f('fk_resource_versions_uploaded_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resource_versions')),
     sa.UniqueConstraint('resource_id', 'number', name=op.f('uq_resource_versions_resource_id'))
     )

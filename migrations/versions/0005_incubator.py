@@ -22,7 +22,8 @@ def upgrade():
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('available', sa.Boolean(), nullable=False),
     sa.Column('show_in_showcase', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_mentor_profiles_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_mentor_profiles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_mentor_profiles'))
     )
     op.create_table('notifications',
@@ -54,7 +55,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_proposals_community_id_communities'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'],
+                            name=op.f('fk_proposals_community_id_communities'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_proposals_owner_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proposals'))
     )
@@ -72,9 +74,12 @@ def upgrade():
     sa.Column('decline_reason', sa.String(length=500), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'], name=op.f('fk_assignments_assigned_by_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_assignments_mentor_id_users'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_assignments_proposal_id_proposals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'],
+                            name=op.f('fk_assignments_assigned_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'],
+                            name=op.f('fk_assignments_mentor_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'],
+                            name=op.f('fk_assignments_proposal_id_proposals'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments')),
     sa.UniqueConstraint('proposal_id', 'mentor_id', name=op.f('uq_assignments_proposal_id'))
     )
@@ -88,9 +93,12 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('proposal_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=300), nullable=False),
-    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'], name=op.f('fk_mentor_conflicts_mentor_id_users'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_mentor_conflicts_proposal_id_proposals'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_mentor_conflicts_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['users.id'],
+                            name=op.f('fk_mentor_conflicts_mentor_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'],
+                            name=op.f('fk_mentor_conflicts_proposal_id_proposals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_mentor_conflicts_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_conflicts'))
     )
     with op.batch_alter_table('mentor_conflicts', schema=None) as batch_op:
@@ -106,8 +114,10 @@ def upgrade():
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('is_private', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_proposal_events_actor_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_proposal_events_proposal_id_proposals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'],
+                            name=op.f('fk_proposal_events_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'],
+                            name=op.f('fk_proposal_events_proposal_id_proposals'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_events'))
     )
     with op.batch_alter_table('proposal_events', schema=None) as batch_op:
@@ -118,7 +128,8 @@ def upgrade():
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_proposal_team_proposal_id_proposals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'],
+                            name=op.f('fk_proposal_team_proposal_id_proposals'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_proposal_team_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_team')),
     sa.UniqueConstraint('proposal_id', 'user_id', name=op.f('uq_proposal_team_proposal_id'))
@@ -135,7 +146,8 @@ def upgrade():
     sa.Column('private_note', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_reviews_assignment_id_assignments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'],
+                            name=op.f('fk_reviews_assignment_id_assignments'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews')),
     sa.UniqueConstraint('assignment_id', name=op.f('uq_reviews_assignment_id'))
     )

@@ -102,7 +102,8 @@ def test_a_failed_request_leaves_no_key_behind(app, tokens):
 
 def test_an_expired_key_is_forgotten(app, tokens):
     first = post(app, tokens[0], "old-key").get_json()
-    db.session.execute(db.update(IdempotencyKey).values(created_at=utcnow() - idempotency.KEY_LIFETIME - timedelta(minutes=1)))
+    expired = utcnow() - idempotency.KEY_LIFETIME - timedelta(minutes=1)
+    db.session.execute(db.update(IdempotencyKey).values(created_at=expired))
     db.session.commit()
     second = post(app, tokens[0], "old-key", data=b"Another file", title="Another")
     assert second.status_code == 201 and second.get_json()["id"] != first["id"]

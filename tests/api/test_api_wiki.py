@@ -57,7 +57,8 @@ def test_anonymous_cannot_edit_and_private_wikis_are_hidden(api, app):
     assert api("PUT", "/api/v1/communities/nope/wiki/x", json={"body": "x"}).status_code == 404
     cop = make_community("secret", visibility="members")
     make_page(cop, "Plans")
-    assert api("PUT", "/api/v1/communities/secret/wiki/plans", json={"body": "x", "base_revision": 1}).status_code == 401
+    saved = api("PUT", "/api/v1/communities/secret/wiki/plans", json={"body": "x", "base_revision": 1})
+    assert saved.status_code == 401
     assert api("GET", "/api/v1/communities/secret/wiki/plans").status_code == 401
     outsider = accounts.create_token(make_user(), name="t", expires_in_days=None)[1]
     assert api("GET", "/api/v1/communities/secret/wiki", token=outsider).status_code == 403

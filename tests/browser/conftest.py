@@ -49,7 +49,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    skip_unless_available(sync_playwright is not None, "Playwright for Python is not installed (pip install -e '.[test]')")
+    skip_unless_available(sync_playwright is not None,
+                          "Playwright for Python is not installed (pip install -e '.[test]')")
     skip_unless_available(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
         # Debian's Chromium, never a browser downloaded by Playwright.

@@ -54,13 +54,15 @@ def asset_problems(response) -> list[str]:
         cache_control = headers.get("cache-control", "")
         if "v=" not in url.query:
             problems.append(f"{url.path} has no cache-busting version in its URL")
-        if f"max-age={ONE_YEAR}" not in cache_control or "immutable" not in cache_control or "no-cache" in cache_control:
+        if (f"max-age={ONE_YEAR}" not in cache_control or "immutable" not in cache_control
+                or "no-cache" in cache_control):
             problems.append(f"{url.path} is cached only with {cache_control!r}")
     return problems
 
 
 def report(rows: dict[str, dict[str, int]]) -> str:
-    lines = ["| Page | HTML | CSS | JS | Fonts | Other | Total | Requests |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| Page | HTML | CSS | JS | Fonts | Other | Total | Requests |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, weights in rows.items():
         cells = [f"{weights[kind] / KB:.1f} KB" for kind in (*KINDS, "total")]
         lines.append(f"| {name} | {' | '.join(cells)} | {weights['requests']} |")

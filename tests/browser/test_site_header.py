@@ -37,7 +37,8 @@ def test_signed_in_header_is_one_row_at_1280(where, site, open_page):
     tops = header.evaluate("row => [...row.children].filter(c => c.offsetParent).map(c => c.getBoundingClientRect())"
                            ".map(box => Math.round(box.top + box.height / 2))")
     assert max(tops) - min(tops) <= 4, f"the header is not one row: item middles at {tops}"
-    spans = header.evaluate("row => [...row.querySelectorAll('.brand, .header-search > :not(.visually-hidden), .wide-nav li')]"
+    spans = header.evaluate("row => [...row.querySelectorAll("
+                            "'.brand, .header-search > :not(.visually-hidden), .wide-nav li')]"
                             ".map(item => item.getBoundingClientRect()).map(box => [box.left, box.right])")
     assert all(left_item[1] <= right_item[0] for left_item, right_item in pairwise(spans)), \
         f"header items overlap: {spans}"

@@ -30,4 +30,5 @@ def test_only_a_few_unknown_words_are_tried():
 
 def test_no_suggestion_when_the_corrected_query_finds_nothing():
     assert spelling.suggestion(parse("spxaking").node, is_known=lambda word: False,
-                               correct=lambda word, deadline: Word("speaking"), finds_anything=lambda node: False) is None
+                               correct=lambda word, deadline: Word("speaking"),
+                               finds_anything=lambda node: False) is None

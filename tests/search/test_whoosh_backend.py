@@ -175,7 +175,8 @@ def test_an_index_from_the_previous_schema_still_opens_and_asks_for_a_rebuild(tm
 
 def test_a_build_shared_by_several_processes_finds_exactly_what_one_process_builds(tmp_path):
     documents = [_document(n, word="common" if n % 3 else "rare") for n in range(900)]
-    single, several = WhooshBackend(tmp_path / "one", build_processes=1), WhooshBackend(tmp_path / "two", build_processes=2)
+    single = WhooshBackend(tmp_path / "one", build_processes=1)
+    several = WhooshBackend(tmp_path / "two", build_processes=2)
     assert single.rebuild(documents) == several.rebuild(documents) == 900
     assert several.stats()["segments"] >= 2 > single.stats()["segments"]
     for text in ("common", "rare", '"item 4"', "common -rare", "item*"):

@@ -43,7 +43,8 @@ def test_registration_validation(app, field, kwargs):
 
 def test_profile_is_cleaned_and_tags_parsed(app):
     user = make_user()
-    accounts.update_profile(user, user, display_name="  Leila\u202e  ", bio="Hi", expertise="Course design, ,course DESIGN, publishing",
+    accounts.update_profile(user, user, display_name="  Leila\u202e  ", bio="Hi",
+                            expertise="Course design, ,course DESIGN, publishing",
                             languages="English, Arabic", country="Morocco")
     assert user.display_name == "Leila"
     assert user.expertise == ["course design", "publishing"]

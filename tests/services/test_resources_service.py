@@ -38,7 +38,8 @@ def member(cop):
 
 
 def test_share_a_pdf_with_metadata_and_its_text_is_extracted(cop, member):
-    resource = resources.add_resource(member, cop, upload=upload(pdf_bytes(["Irregular verbs practice"]), "verbs.pdf"), **META)
+    resource = resources.add_resource(member, cop, upload=upload(pdf_bytes(["Irregular verbs practice"]), "verbs.pdf"),
+                                      **META)
     version = resource.latest
     assert (version.filename, version.family, version.content_type) == ("verbs.pdf", "pdf", "application/pdf")
     assert version.extraction_status == "done" and "Irregular verbs practice" in version.extracted_text
@@ -227,10 +228,12 @@ def test_filters_and_sorting(cop, member):
 
 
 def test_file_text_reaches_the_search_index(cop, member):
-    resource = resources.add_resource(member, cop, upload=upload(pdf_bytes(["Zebra crossing dialogue"]), "z.pdf"), **META)
+    resource = resources.add_resource(member, cop, upload=upload(pdf_bytes(["Zebra crossing dialogue"]), "z.pdf"),
+                                      **META)
     assert [hit.object_id for hit in search.search(member, text="zebra").hits] == [resource.id]
 
 
 def test_levels_read_in_cefr_order(cop, member):
-    resource = resources.add_resource(member, cop, url="https://example.org/x", **{**META, "levels": ["b1", "pre-a1", "a2"]})
+    resource = resources.add_resource(member, cop, url="https://example.org/x",
+                                      **{**META, "levels": ["b1", "pre-a1", "a2"]})
     assert resource.values("level") == ["pre-a1", "a2", "b1"]

@@ -205,7 +205,7 @@ def test_hostile_markdown_is_rendered_harmless(cop, editor):
     parser = TagCollector()
     parser.feed(make_page(cop, "Hostile", body, author=editor).current_revision.html)
     assert "script" not in [tag for tag, _ in parser.tags]
-    for tag, attrs in parser.tags:
+    for _tag, attrs in parser.tags:
         assert not any(name.startswith("on") for name in attrs)
         assert not (attrs.get("href") or "").lower().startswith("javascript")
 

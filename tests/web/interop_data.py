@@ -1,4 +1,5 @@
-"""Public and private content for the interoperability tests (OAI-PMH, feeds, sitemap): what must show, what must not."""
+"""Public and private content for the interoperability tests (OAI-PMH, feeds, sitemap): what must show,
+what must not."""
 from __future__ import annotations
 
 from types import SimpleNamespace

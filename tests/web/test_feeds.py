@@ -66,8 +66,10 @@ def test_a_launched_project_that_is_paused_leaves_the_feed(catalogue, web):
 
 
 def test_pages_announce_their_feeds(catalogue, web):
-    for page, feed in (("/resources", "/resources.atom"), ("/c/open-teachers/resources", "/c/open-teachers/resources.atom"),
-                       ("/c/open-teachers", "/c/open-teachers/wiki/-/recent.atom"), ("/incubator", "/incubator/launched.atom"),
+    for page, feed in (("/resources", "/resources.atom"),
+                       ("/c/open-teachers/resources", "/c/open-teachers/resources.atom"),
+                       ("/c/open-teachers", "/c/open-teachers/wiki/-/recent.atom"),
+                       ("/incubator", "/incubator/launched.atom"),
                        ("/knowledge-base", "/knowledge-base.atom")):
         html = web.get(page).get_data(as_text=True)
         assert 'type="application/atom+xml"' in html and f'href="{feed}"' in html, page

@@ -13,7 +13,8 @@ def stylesheet_url(web) -> str:
 
 @pytest.mark.parametrize("accepted, page_sent, stylesheet_sent", [
     (CHROMIUM_ENCODINGS, "br", "br"),
-    ("gzip, deflate", "gzip", "deflate"),  # the stylesheet is streamed from disk, and Flask-Compress cannot gzip a stream
+    # the stylesheet is streamed from disk, and Flask-Compress cannot gzip a stream
+    ("gzip, deflate", "gzip", "deflate"),
     ("", None, None),
 ])
 def test_pages_and_the_stylesheet_are_compressed_when_the_browser_accepts_it(web, accepted, page_sent, stylesheet_sent):

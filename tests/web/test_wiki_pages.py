@@ -26,7 +26,8 @@ def test_create_page_with_preview_then_save(make_web, app):
     _, browser = editor_browser(make_web, cop)
     data = {"title": "Teaching Speaking", "body": "## Warmers\n\nSee [[Fluency]].", "tags": "speaking",
             "summary": "first draft", "base_revision": "0"}
-    preview = browser.post("/c/speaking/wiki/-/new", {**data, "preview": "Preview"}, token_from="/c/speaking/wiki/-/new")
+    preview = browser.post("/c/speaking/wiki/-/new", {**data, "preview": "Preview"},
+                           token_from="/c/speaking/wiki/-/new")
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Preview (not saved yet)" in html and 'class="wikilink redlink"' in html
     assert wiki_pages.find_page(cop, "teaching-speaking") is None
@@ -43,18 +44,22 @@ def test_two_editors_at_once_lose_nothing(make_web, app):
     _, bob = editor_browser(make_web, cop, "bob@example.org")
     _, alice_base = edit_form(alice, "/c/speaking/wiki/fluency/edit")
     _, bob_base = edit_form(bob, "/c/speaking/wiki/fluency/edit")
-    alice.post("/c/speaking/wiki/fluency/edit", {"title": "Fluency", "body": "Line one by Alice.\n\nLine two.\n\nLine three.\n",
+    alice.post("/c/speaking/wiki/fluency/edit", {"title": "Fluency",
+                                                 "body": "Line one by Alice.\n\nLine two.\n\nLine three.\n",
                                                  "base_revision": alice_base, "save": "Save"},
                token_from="/c/speaking/wiki/fluency/edit")
-    response = bob.post("/c/speaking/wiki/fluency/edit", {"title": "Fluency", "body": "Line one by Bob.\n\nLine two.\n\nLine three.\n",
+    response = bob.post("/c/speaking/wiki/fluency/edit", {"title": "Fluency",
+                                                          "body": "Line one by Bob.\n\nLine two.\n\nLine three.\n",
                                                           "base_revision": bob_base, "save": "Save"},
                         token_from="/c/speaking/wiki/fluency/edit")
     html = response.get_data(as_text=True)
     assert response.status_code == 409 and "Edit conflict" in html
     assert "Line one by Bob." in html and "Line one by Alice." in html and "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" in html
     assert 'name="base_revision" type="hidden" value="2"' in html
-    resolved = bob.post("/c/speaking/wiki/fluency/edit", {"title": "Fluency", "body": "Line one by Alice and Bob.\n\nLine two.\n\nLine three.\n",
-                                                           "base_revision": "2", "save": "Save"},
+    resolved = bob.post("/c/speaking/wiki/fluency/edit", {"title": "Fluency",
+                                                          "body": "Line one by Alice and Bob.\n\n"
+                                                                  "Line two.\n\nLine three.\n",
+                                                          "base_revision": "2", "save": "Save"},
                         token_from="/c/speaking/wiki/fluency/edit")
     assert resolved.status_code == 302
     assert page.revision_count == 3 and "Alice and Bob" in page.current_revision.body
@@ -121,7 +126,8 @@ def test_rename_redirects_the_old_address(make_web, app):
     cop = make_community("speaking")
     make_page(cop, "Old name")
     _, browser = editor_browser(make_web, cop)
-    browser.post("/c/speaking/wiki/old-name/rename", {"new_title": "New name"}, token_from="/c/speaking/wiki/old-name/rename")
+    browser.post("/c/speaking/wiki/old-name/rename", {"new_title": "New name"},
+                 token_from="/c/speaking/wiki/old-name/rename")
     response = browser.get("/c/speaking/wiki/old-name")
     assert response.status_code == 301 and "/c/speaking/wiki/new-name" in response.headers["Location"]
 
@@ -130,7 +136,8 @@ def test_delete_and_restore_through_the_pages(make_web, app):
     cop = make_community("speaking")
     page = make_page(cop, "Temporary")
     _, browser = editor_browser(make_web, cop)
-    asked = browser.post("/c/speaking/wiki/temporary/delete", {"reason": "duplicate"}, token_from="/c/speaking/wiki/temporary")
+    asked = browser.post("/c/speaking/wiki/temporary/delete", {"reason": "duplicate"},
+                         token_from="/c/speaking/wiki/temporary")
     assert not page.is_deleted and "Delete the page" in asked.get_data(as_text=True)
     browser.post("/c/speaking/wiki/temporary/delete", {"reason": "duplicate", "confirmed": "1"},
                  token_from="/c/speaking/wiki/temporary/delete")

@@ -46,7 +46,8 @@ def test_markdown_resource_preview_is_formatted_not_raw(make_web, app):
 def test_description_already_in_the_preview_is_printed_once(make_web, app):
     browser = _member(make_web)
     text = b"Stand in a circle.\nClap the rhythm of each animal name.\n"
-    page = browser.get(_share(browser, "circle.txt", text, "Clap the rhythm of each animal name.")).get_data(as_text=True)
+    shared = _share(browser, "circle.txt", text, "Clap the rhythm of each animal name.")
+    page = browser.get(shared).get_data(as_text=True)
     main = page[page.index("<main"):]
     assert main.count("Clap the rhythm of each animal name.") == 1
 

@@ -54,7 +54,8 @@ def _live_resources():
     tomb = aliased(OaiTombstone)
     return (select(literal("resource").label("kind"), Resource.id.label("item_id"),
                    _latest(Resource.updated_at, tomb).label("datestamp"),
-                   (literal(f"{COMMUNITY_SETS}:") + Community.slug).label("set_spec"), literal(False).label("is_deleted"))
+                   (literal(f"{COMMUNITY_SETS}:") + Community.slug).label("set_spec"),
+                   literal(False).label("is_deleted"))
             .join(Community, Community.id == Resource.community_id)
             .outerjoin(tomb, and_(tomb.kind == "resource", tomb.item_id == Resource.id))
             .where(_public_resource_clause(), Resource.deleted_at.is_(None)))

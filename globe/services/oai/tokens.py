@@ -63,6 +63,7 @@ def read(token: str, verb: str) -> ListState:
         position = payload["p"]
         return ListState(verb=verb, since=_parse_time(payload["f"]), before=_parse_time(payload["u"]),
                          set_spec=payload["s"], total=int(payload["n"]), cursor=int(payload["c"]),
-                         position=Position(_parse_time(position[0]), position[1], int(position[2])) if position else None)
+                         position=(Position(_parse_time(position[0]), position[1], int(position[2]))
+                                   if position else None))
     except (BadData, KeyError, TypeError, ValueError, IndexError) as err:
         raise BadToken() from err
