@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import InvalidInput
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids and revision numbers are INTEGER columns: 32 bits on PostgreSQL
 MAX_PAGE = 10**9  # far beyond any list, and page * per_page stays well inside 64 bits
 _DIGITS = re.compile(r"[0-9]+")
 

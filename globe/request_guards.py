@@ -13,7 +13,7 @@ from flask_login import current_user
 from .errors import GlobeError, InvalidInput, NotFound
 
 MAX_JSON_DEPTH = 64
-INT64 = range(-(2**63), 2**63)
+INT32 = range(-(2**31), 2**31)  # what an INTEGER column holds on PostgreSQL
 
 
 class MalformedBody(GlobeError):
@@ -23,13 +23,13 @@ class MalformedBody(GlobeError):
 
 
 class StrictJSONProvider(DefaultJSONProvider):
-    """Reads request bodies as strict JSON: no NaN or Infinity, integers within 64 bits (what a
+    """Reads request bodies as strict JSON: no NaN or Infinity, integers within 32 bits (what a
     database column holds), at most MAX_JSON_DEPTH levels deep. Anything else is a ValueError, which
     Flask turns into a 400 (or None with `silent=True`), never a 500 deep inside a query or the
     parser."""
 
     def loads(self, s, **kwargs):
-        kwargs.update(parse_constant=_refuse_constant, parse_int=_int64, parse_float=_finite_float)
+        kwargs.update(parse_constant=_refuse_constant, parse_int=_int32, parse_float=_finite_float)
         try:
             value = json.loads(s, **kwargs)
         except RecursionError as err:
@@ -43,10 +43,10 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _int64(text: str) -> int:
+def _int32(text: str) -> int:
     value = int(text)  # a ValueError itself beyond Python's 4300-digit limit
-    if value not in INT64:
-        raise ValueError(f"the number {text[:30]} does not fit in 64 bits")
+    if value not in INT32:
+        raise ValueError(f"the number {text[:30]} is too large (at most {INT32.stop - 1})")
     return value
 
 

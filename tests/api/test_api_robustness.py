@@ -1,6 +1,6 @@
 """Bad numbers and bad bodies on every API route answer a 4xx problem, never a 500.
 
-Ids beyond 64 bits once reached the database and failed there (schemathesis found it on GET
+Ids beyond what a column holds (64 bits on SQLite, 32 on PostgreSQL) once reached the database and failed there (schemathesis found it on GET
 /resources/{id}); bodies nested 100,000 deep overflowed the parser. The tables run across the routes
 themselves, so a new endpoint is covered the day it is added."""
 
@@ -19,6 +19,7 @@ from globe.services import accounts, resources
 BAD_IDS = [
     "0",
     "-1",
+    str(2**31),
     str(2**63),
     str(2**64),
     "99999999999999999999",
@@ -29,7 +30,7 @@ BAD_IDS = [
     "%D9%A1",
 ]
 BAD_PAGES = ["0", "-1", "abc", "1.5", "%C2%B2", "%D9%A1", "1e3", "+1"]
-HUGE_PAGES = [str(2**63), str(2**64), "99999999999999999999", "9" * 5000]
+HUGE_PAGES = [str(2**31), str(2**63), str(2**64), "99999999999999999999", "9" * 5000]
 MALFORMED_JSON = {
     "nested 100,000 deep": "[" * 100_000,
     "objects nested 5,000 deep": '{"a":' * 5_000,
@@ -37,6 +38,7 @@ MALFORMED_JSON = {
     "invalid UTF-8": b'{"title": "\xff\xfe"}',
     "not JSON at all": "title=x",
     "integer beyond 64 bits": '{"title": "x", "base_revision": 1' + "0" * 30 + "}",
+    "id beyond a database integer": '{"title": "x", "team": [2147483648]}',
     "integer of 5,000 digits": '{"title": "x", "mentor_id": ' + "9" * 5_000 + "}",
     "number beyond a double": '{"capacity": 1e999}',
     "NaN": '{"capacity": NaN}',

@@ -10,7 +10,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from conftest import CORPUS, EPOCH, make_doc, postgres_backend
+from search_corpus import CORPUS, EPOCH, make_doc, postgres_backend
 
 from globe.search import SearchBackend, SearchQuery, WhooshBackend
 

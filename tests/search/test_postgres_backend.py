@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_doc, postgres_backend
+from search_corpus import make_doc, postgres_backend
 
 from globe.search import PostgresBackend, SearchQuery, postgres_search
 

@@ -16,6 +16,7 @@ from globe.services import resources
 BAD_IDS = [
     "0",
     "-1",
+    str(2**31),
     str(2**63),
     str(2**64),
     "99999999999999999999",
@@ -26,7 +27,7 @@ BAD_IDS = [
     "%D9%A1",
 ]
 BAD_NUMBERS = ["0", "-1", "abc", "1.5", "%C2%B2", "%D9%A1", "1e3"]
-HUGE_NUMBERS = [str(2**63), str(2**64), "99999999999999999999", "9" * 5000]
+HUGE_NUMBERS = [str(2**31), str(2**63), str(2**64), "99999999999999999999", "9" * 5000]
 PAGED = ["/c/speaking/resources", "/resources", "/search?q=lesson"]
 NUMBERED_ARGUMENTS = [
     "/c/speaking/wiki/warm-up-games/diff?from={}",
