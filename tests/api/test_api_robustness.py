@@ -1,7 +1,8 @@
 """Bad numbers and bad bodies on every API route answer a 4xx problem, never a 500.
 
-Ids beyond what a column holds (64 bits on SQLite, 32 on PostgreSQL) once reached the database and failed there (schemathesis found it on GET
-/resources/{id}); bodies nested 100,000 deep overflowed the parser. The tables run across the routes
+Ids beyond what a column holds (64 bits on SQLite, 32 on PostgreSQL) once reached the database and
+failed there (schemathesis found it on GET /resources/{id}); bodies nested 100,000 deep overflowed
+the parser. The tables run across the routes
 themselves, so a new endpoint is covered the day it is added."""
 
 from __future__ import annotations
