@@ -1,11 +1,16 @@
-"""Who is asking on pages: the logged-in user from the session cookie (Flask-Login)."""
+"""Who is asking on pages: the logged-in user from the session or remember-me cookie (Flask-Login).
+
+Both cookies name a login session kept on the server (globe/services/accounts.py), so signing out,
+changing the password or "sign out everywhere" ends every copy of them at its next request."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user, login_user, logout_user
 
-from .extensions import db, login
+from .extensions import login
 from .models import User
 from .permissions import Anonymous
+from .services import accounts
 
 
 def configure_login(app: Flask) -> None:
@@ -16,8 +21,18 @@ def configure_login(app: Flask) -> None:
     login.session_protection = "basic"
 
 
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """Log the user in on this browser, in a new login session (a new remember-me value each time)."""
+    accounts.start_session(user, user_agent=request.user_agent.string)
+    login_user(user, remember=remember)
+
+
+def sign_out() -> None:
+    """End this browser's login session on the server, then forget it in the cookies."""
+    accounts.end_session(current_user)
+    logout_user()
+
+
 @login.user_loader
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+def _load_user(session_id: str) -> User | None:
+    return accounts.user_for_session(session_id)

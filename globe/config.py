@@ -30,6 +30,11 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    # "Keep me logged in": None -> the same attribute as the session cookie's.
+    "REMEMBER_COOKIE_SECURE": None,
+    "REMEMBER_COOKIE_SAMESITE": None,
+    "REMEMBER_COOKIE_HTTPONLY": None,
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,  # seconds; a login session unused this long ends too
     "INDEX_IN_BACKGROUND": True,  # False: apply the search queue right after each commit (tests)
     "EXTRACT_IN_BACKGROUND": True,  # False: extract text right after the upload's commit (tests)
     "EXTRACT_TIMEOUT_SECONDS": 60,
@@ -73,6 +78,9 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["RATELIMIT_KEY_PREFIX"] = app.config["REDIS_KEY_PREFIX"]
     app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True  # Redis down: per-process limits, not 500s
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    for attribute in ("SECURE", "SAMESITE", "HTTPONLY"):
+        if app.config[f"REMEMBER_COOKIE_{attribute}"] is None:
+            app.config[f"REMEMBER_COOKIE_{attribute}"] = app.config[f"SESSION_COOKIE_{attribute}"]
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session; a long-open edit form still saves
 
 

@@ -1,4 +1,4 @@
-"""Forms for registering, logging in, the profile, API tokens and site roles."""
+"""Forms for registering, logging in, changing a password, the profile, API tokens and site roles."""
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
@@ -18,6 +18,14 @@ class LoginForm(BaseForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
     remember = BooleanField("Keep me logged in")
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
+    new_password = PasswordField("New password", validators=[DataRequired()],  # lengths: the service's rules
+                                 description="At least 8 characters.")
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("new_password", "Passwords do not match.")])
 
 
 class ProfileForm(BaseForm):

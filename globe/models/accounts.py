@@ -1,4 +1,4 @@
-"""People: accounts with site-wide roles, and their personal API tokens."""
+"""People: accounts with site-wide roles, their signed-in browsers (login sessions) and personal API tokens."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,14 +30,51 @@ class User(UserMixin, db.Model):
     memberships = relationship("Membership", back_populates="user", foreign_keys="Membership.user_id",
                                cascade="all, delete-orphan")
     tokens = relationship("ApiToken", back_populates="user", cascade="all, delete-orphan")
+    login_sessions = relationship("LoginSession", back_populates="user", cascade="all, delete-orphan",
+                                  passive_deletes=True)
+
+    # The login session this object was loaded through (set by globe/auth.py, never stored): the
+    # browser that is asking, so "keep this browser signed in" needs no request in the services.
+    current_session_key = None
 
     @property
     def site_roles(self) -> list[str]:
         roles = [("admin", self.is_admin), ("mentor", self.is_mentor), ("curator", self.is_curator)]
         return [name for name, held in roles if held]
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the user and the login
+        session, so ending that session on the server ends every copy of both cookies."""
+        if self.current_session_key is None:
+            raise RuntimeError("Start a login session (globe.auth.sign_in) before logging a user in.")
+        return f"{self.id}:{self.current_session_key}"
+
+    def __eq__(self, other) -> bool:  # UserMixin compares get_id(), which also names the session
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __hash__(self) -> int:
+        return hash(self.id) if self.id is not None else id(self)
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class LoginSession(db.Model):
+    """One signed-in browser; only the SHA-256 of its random key is stored. Deleting the row signs that
+    browser out, whatever cookies were copied from it."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", back_populates="login_sessions")
 
 
 class ApiToken(db.Model):

@@ -1,4 +1,4 @@
-"""Accounts: registration, login checks, profiles, site roles and personal API tokens."""
+"""Accounts: registration, login checks and login sessions, passwords, profiles, site roles and API tokens."""
 from __future__ import annotations
 
 import hashlib
@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import transaction
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..models import ApiToken, User
+from ..models.accounts import LoginSession
 from ..models.base import utcnow
 from ..permissions import require
 from .validation import Checker, parse_tags
@@ -73,11 +74,11 @@ def _check_email(check: Checker, email: str) -> str:
     return email
 
 
-def _check_password(check: Checker, password: str) -> None:
+def _check_password(check: Checker, password: str, *, field: str = "password") -> None:
     if len(password or "") < MIN_PASSWORD:
-        check.add("password", f"Password must be at least {MIN_PASSWORD} characters.")
+        check.add(field, f"Password must be at least {MIN_PASSWORD} characters.")
     elif len(password) > MAX_PASSWORD:
-        check.add("password", f"Password must be at most {MAX_PASSWORD} characters.")
+        check.add(field, f"Password must be at most {MAX_PASSWORD} characters.")
 
 
 def register_user(*, email: str, display_name: str, password: str) -> User:
@@ -115,6 +116,32 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password or "") else None
 
 
+def change_password(actor, *, current_password: str, new_password: str) -> None:
+    """Set a new password, proven by the current one; every other browser of the actor is signed out
+    (the one asking, if any, stays signed in)."""
+    if not actor.is_authenticated or actor.id is None:
+        raise PermissionDenied("Log in to change your password.")
+    check = Checker()
+    if not check_password_hash(actor.password_hash, current_password or ""):
+        check.add("current_password", "This is not your current password.")
+    _check_password(check, new_password, field="new_password")
+    check.done()
+    with transaction():
+        actor.password_hash = hash_password(new_password)
+        _end_sessions(actor, keep=actor.current_session_key)
+
+
+def set_password(actor, user: User, *, new_password: str) -> None:
+    """An admin (or the command line) sets someone's password; all their browsers are signed out."""
+    require(actor, "site.admin")
+    check = Checker()
+    _check_password(check, new_password)
+    check.done()
+    with transaction():
+        user.password_hash = hash_password(new_password)
+        _end_sessions(user)
+
+
 def update_profile(actor, user: User, *, display_name: str, bio: str = "", expertise="",
                    languages="", country: str = "") -> User:
     """Edit one's own profile (admins may edit anyone's)."""
@@ -147,6 +174,81 @@ def set_site_roles(actor, user: User, *, is_admin: bool, is_mentor: bool, is_cur
 
 def _admin_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True)))
+
+
+# --- login sessions: one row per signed-in browser -------------------------------------------
+
+SESSION_LAST_USE_STEP = timedelta(minutes=5)  # how often a browser's "last used" time is written
+
+
+def _session_lifetime() -> timedelta:
+    """A login session unused for this long ends: as long as "Keep me logged in" lasts."""
+    return timedelta(seconds=int(current_app.config["REMEMBER_COOKIE_DURATION"]))
+
+
+def start_session(user: User, *, user_agent: str = "") -> str:
+    """Record a new signed-in browser and return its key, which only the browser's cookies hold.
+
+    Each login gets a new key, so the remember-me cookie differs at every login."""
+    key = secrets.token_urlsafe(32)
+    with transaction():
+        db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                      LoginSession.last_used_at < utcnow() - _session_lifetime()))
+        db.session.add(LoginSession(user_id=user.id, key_hash=hash_token(key), user_agent=user_agent[:200]))
+    user.current_session_key = key
+    return key
+
+
+def user_for_session(session_id: str, *, now: datetime | None = None) -> User | None:
+    """The user a session or remember-me cookie names ("<user id>:<key>") while that login session is
+    open, recording when it was last used; None once it was ended."""
+    user_id, _, key = (session_id or "").partition(":")
+    if not user_id.isdigit() or not key:
+        return None
+    record = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == hash_token(key)))
+    now = now or utcnow()
+    if record is None or record.user_id != int(user_id) or now - record.last_used_at > _session_lifetime():
+        return None
+    if now - record.last_used_at > SESSION_LAST_USE_STEP:
+        with transaction():
+            record.last_used_at = now
+    record.user.current_session_key = key
+    return record.user
+
+
+def end_session(actor) -> None:
+    """Sign the asking browser out on the server: copies of its cookies stop working too."""
+    key = getattr(actor, "current_session_key", None)
+    if key is None:
+        return
+    with transaction():
+        db.session.execute(delete(LoginSession).where(LoginSession.key_hash == hash_token(key)))
+    actor.current_session_key = None
+
+
+def end_all_sessions(actor) -> int:
+    """Sign out everywhere: every browser of the actor, this one included; returns how many."""
+    if not actor.is_authenticated or actor.id is None:
+        raise PermissionDenied("Log in to sign out.")
+    with transaction():
+        ended = _end_sessions(actor)
+    actor.current_session_key = None
+    return ended
+
+
+def _end_sessions(user: User, *, keep: str | None = None) -> int:
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(LoginSession.key_hash != hash_token(keep))
+    return db.session.execute(query).rowcount
+
+
+def list_sessions(actor) -> list[tuple[LoginSession, bool]]:
+    """The actor's signed-in browsers, most recently used first, each with whether it is the one asking."""
+    current = hash_token(actor.current_session_key) if actor.current_session_key else None
+    records = db.session.scalars(select(LoginSession).where(LoginSession.user_id == actor.id)
+                                 .order_by(LoginSession.last_used_at.desc(), LoginSession.id.desc()))
+    return [(record, record.key_hash == current) for record in records]
 
 
 # --- personal access tokens ------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Register, log in and out, the profile page, invitations and personal API tokens."""
+"""Register, log in and out, passwords and signed-in browsers, the profile page, invitations and API tokens."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
+from ..auth import sign_in, sign_out
 from ..errors import InvalidInput
 from ..extensions import limiter
-from ..forms.accounts import LoginForm, ProfileForm, RegisterForm, TokenForm
+from ..forms.accounts import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, TokenForm
 from ..forms.communities import ConfirmForm
 from ..services import accounts, communities, notifications
 from ..urls import same_site_path
@@ -19,6 +20,10 @@ def _login_limit() -> str:
 
 def _email_key() -> str:
     return "login:" + accounts.normalize_email(request.form.get("email", ""))
+
+
+def _account_key() -> str:
+    return f"password:{current_user.id}"
 
 
 def _failed(response) -> bool:
@@ -38,7 +43,7 @@ def register():
         except InvalidInput as err:
             form.add_errors(err.fields)
         else:
-            login_user(user)
+            sign_in(user)
             flash(f"Welcome to Globe, {user.display_name}! Join a community to get started.", "success")
             return redirect(url_for("main.home"))
     return render_template("accounts/register.html", form=form), form_status(form)
@@ -52,7 +57,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             flash(f"Logged in as {user.display_name}.", "success")
             return redirect(safe_next(url_for("main.home")))
         form.form_errors.append("Email or password is incorrect.")
@@ -61,9 +66,36 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    sign_out()
     flash("You are logged out.", "success")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/profile/sessions/end-all", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    ended = accounts.end_all_sessions(current_user)
+    logout_user()
+    flash(f"Signed out everywhere ({ended} browser{'s' if ended != 1 else ''}). Log in again to continue.",
+          "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, current_password=form.current_password.data,
+                                     new_password=form.new_password.data)
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        else:
+            flash("Password changed. Your other browsers and devices are signed out.", "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form), form_status(form)
 
 
 @bp.route("/profile")
@@ -72,7 +104,7 @@ def profile():
     memberships = communities.communities_of(current_user)
     return render_template("accounts/profile.html", user=current_user, memberships=memberships,
                            tokens=accounts.list_tokens(current_user), token_form=TokenForm(),
-                           confirm=ConfirmForm(), own=True)
+                           sessions=accounts.list_sessions(current_user), confirm=ConfirmForm(), own=True)
 
 
 @bp.route("/people/<int:user_id>")
@@ -117,7 +149,7 @@ def create_token():
     memberships = communities.communities_of(current_user)
     return render_template("accounts/profile.html", user=current_user, memberships=memberships,
                            tokens=accounts.list_tokens(current_user), token_form=form,
-                           confirm=ConfirmForm(), own=True), 400
+                           sessions=accounts.list_sessions(current_user), confirm=ConfirmForm(), own=True), 400
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
