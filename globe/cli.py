@@ -1,5 +1,7 @@
-"""`flask --app wsgi globe ...`: non-interactive commands for scripts and operators."""
+"""`flask --app wsgi globe ...`: commands for scripts and operators."""
 from __future__ import annotations
+
+import sys
 
 import click
 from flask import Flask
@@ -152,6 +154,27 @@ def index_worker(interval, once):
         if once:
             return
         time.sleep(interval)
+
+
+@globe_cli.command("set-password")
+@click.option("--email", required=True, help="The account's email address.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def set_password(email, password_stdin):
+    """Set someone's password (for a site that sends no email yet); it signs them out everywhere."""
+    from .services import accounts
+    _require_schema()
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {email!r}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.set_password(accounts.SYSTEM, user, new_password=password)
+    except GlobeError as err:
+        _fail(err)
+    click.echo(f"Password set for {user.email}; every browser they were signed in with is signed out.")
 
 
 def register(app: Flask) -> None:

@@ -1,5 +1,6 @@
-"""API: issuing tokens and describing the caller."""
+"""API: issuing tokens, describing the caller and changing their password."""
 from flask import current_app, jsonify, request
+from flask_limiter.util import get_remote_address
 
 from ..errors import InvalidInput, Unauthorized
 from ..extensions import limiter
@@ -17,8 +18,24 @@ def _email_key() -> str:
     return "token:" + accounts.normalize_email(str(email))
 
 
+def _account_key() -> str:
+    """Guesses at the current password count per account (per address without a token)."""
+    return f"password:{actor().id or get_remote_address()}"
+
+
 def _failed(response) -> bool:
     return response.status_code != 201
+
+
+def _not_changed(response) -> bool:
+    return response.status_code != 204
+
+
+def _signed_in_caller():
+    caller = actor()
+    if not caller.is_authenticated:
+        raise Unauthorized("Send a token: Authorization: Bearer <token>.")
+    return caller
 
 
 @bp.route("/tokens", methods=["POST"])
@@ -38,10 +55,19 @@ def issue_token():
 
 @bp.route("/me")
 def me():
-    caller = actor()
-    if not caller.is_authenticated:
-        raise Unauthorized("Send a token: Authorization: Bearer <token>.")
+    caller = _signed_in_caller()
     memberships = [{"slug": m.community.slug, "name": m.community.name, "role": m.role, "status": m.status}
                    for m in communities.communities_of(caller)]
     return jsonify({"id": caller.id, "email": caller.email, "display_name": caller.display_name,
                     "roles": caller.site_roles, "communities": memberships})
+
+
+@bp.route("/me/password", methods=["PUT"])
+@limiter.limit(_limit, key_func=_account_key, deduct_when=_not_changed)
+def change_password():
+    """A new password, proven by the current one; the caller's browsers are signed out, tokens keep working."""
+    caller = _signed_in_caller()
+    data = json_body(text=("current_password", "new_password"))
+    accounts.change_password(caller, current_password=data.get("current_password", ""),
+                             new_password=data.get("new_password", ""))
+    return "", 204

@@ -127,6 +127,15 @@ def _accounts() -> dict:
             description="Rate-limited like the login form: failed attempts count per address and per email.")},
         "/me": {"get": op("getMe", "The caller, with their communities and roles", "accounts",
                           {"200": _ok(ref("Me"))}, security=TOKEN_REQUIRED)},
+        "/me/password": {"put": op(
+            "changeMyPassword", "Change your password, proven by the current one", "accounts",
+            {"204": {"description": "Changed."}}, errors=(429,), security=TOKEN_REQUIRED,
+            body=_json_body({"current_password": STR,
+                             "new_password": {**STR, "description": "8 to 256 characters."}},
+                            required=("current_password", "new_password")),
+            description="Every browser you are signed in with is signed out; API tokens keep working. A wrong "
+                        "current password or a too short or too long new one answers 422; failed attempts "
+                        "are rate-limited per account like the login form.")},
     }
 
 

@@ -151,3 +151,44 @@ def test_the_profile_lists_signed_in_browsers_and_links_the_password_page(make_w
     html = laptop.get("/profile").get_data(as_text=True)
     assert html.count("(this browser)") == 1 and html.count(" UTC</td>") == 2
     assert 'href="/profile/password"' in html and "Sign out everywhere" in html
+
+
+def change_by_api(app, token, body):
+    with app.app_context():
+        return app.test_client().put("/api/v1/me/password", json=body,
+                                     headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
+def test_the_api_changes_the_password_and_signs_out_every_browser(web, app):
+    user = make_user(email="mei@example.org")
+    token = accounts.create_token(user, name="script", expires_in_days=None)[1]
+    web.login("mei@example.org")
+    response = change_by_api(app, token, {"current_password": PASSWORD, "new_password": "a new password"})
+    assert response.status_code == 204 and not response.data
+    assert not is_signed_in(web)
+    assert accounts.authenticate("mei@example.org", "a new password") is not None
+    assert accounts.user_for_token(token) is not None
+
+
+def test_the_api_refuses_a_wrong_current_password_or_a_weak_new_one(app):
+    user = make_user(email="mei@example.org")
+    token = accounts.create_token(user, name="script", expires_in_days=None)[1]
+    for body, field in (({"current_password": "wrong password", "new_password": "a new password"},
+                         "current_password"),
+                        ({"current_password": PASSWORD, "new_password": "short"}, "new_password"),
+                        ({"current_password": PASSWORD, "new_password": 12345678}, "new_password")):
+        response = change_by_api(app, token, body)
+        assert response.status_code == 422 and field in response.get_json()["errors"]
+    assert change_by_api(app, None, {"current_password": PASSWORD, "new_password": "x" * 8}).status_code == 401
+    assert accounts.authenticate("mei@example.org", PASSWORD) is not None
+
+
+def test_guessing_the_current_password_through_the_api_is_rate_limited(app):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    user = make_user(email="mei@example.org")
+    token = accounts.create_token(user, name="script", expires_in_days=None)[1]
+    for _ in range(3):
+        assert change_by_api(app, token, {"current_password": "a guess", "new_password": "a new password"}
+                             ).status_code == 422
+    assert change_by_api(app, token, {"current_password": PASSWORD, "new_password": "a new password"}
+                         ).status_code == 429
