@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import transaction
@@ -205,7 +206,8 @@ def user_for_session(session_id: str, *, now: datetime | None = None) -> User | 
     user_id, _, key = (session_id or "").partition(":")
     if not user_id.isdigit() or not key:
         return None
-    record = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == hash_token(key)))
+    record = db.session.scalar(select(LoginSession).options(joinedload(LoginSession.user))
+                               .where(LoginSession.key_hash == hash_token(key)))
     now = now or utcnow()
     if record is None or record.user_id != int(user_id) or now - record.last_used_at > _session_lifetime():
         return None

@@ -1,9 +1,12 @@
 """Signing out ends the session on the server: copied session and remember-me cookies stop working after
 logout, "sign out everywhere" and a password change, and each login gets a new remember-me value."""
+from datetime import timedelta
+
 from factories import PASSWORD, make_user
 from testapp import app_config
 
 from globe import create_app
+from globe.models.base import utcnow
 from globe.services import accounts
 
 REMEMBER = "remember_token"
@@ -192,3 +195,28 @@ def test_guessing_the_current_password_through_the_api_is_rate_limited(app):
                              ).status_code == 422
     assert change_by_api(app, token, {"current_password": PASSWORD, "new_password": "a new password"}
                          ).status_code == 429
+
+
+def test_guessing_the_current_password_on_the_page_is_rate_limited(web, app):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    make_user(email="mei@example.org")
+    web.login("mei@example.org")
+
+    def change(current):
+        return web.post("/profile/password", {"current_password": current, "new_password": "a new password",
+                                              "confirm": "a new password"}, token_from="/profile/password")
+    for _ in range(3):
+        assert change("a guess").status_code == 400
+    assert change(PASSWORD).status_code == 429
+    assert accounts.authenticate("mei@example.org", PASSWORD) is not None
+
+
+def test_a_login_session_unused_for_longer_than_remember_me_lasts_ends(app):
+    user = make_user(email="mei@example.org")
+    key = accounts.start_session(user, user_agent="Test browser")
+    session_id = f"{user.id}:{key}"
+    assert accounts.user_for_session(session_id) == user
+    later = utcnow() + timedelta(seconds=app.config["REMEMBER_COOKIE_DURATION"] + 60)
+    assert accounts.user_for_session(session_id, now=later) is None
+    assert accounts.user_for_session(f"{user.id + 1}:{key}") is None
+    assert accounts.user_for_session(str(user.id)) is None  # a cookie from before login sessions existed
