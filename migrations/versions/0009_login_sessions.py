@@ -1,7 +1,7 @@
 """login sessions kept on the server: signing out, changing a password or "sign out everywhere" ends copied
 session and remember-me cookies at their next request
 
-Revision ID: 0010
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03 15:20:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0010'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
