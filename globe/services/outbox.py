@@ -227,25 +227,31 @@ class SmtpMailer:
     def open(self) -> None:
         if self.smtp is not None and self.smtp.sock is not None:
             return
+        self.close()
+        try:
+            self.smtp = self._connect()
+        except (smtplib.SMTPException, ValueError) as err:  # a setup problem, not the message's: all wait
+            raise MailServerUnavailable(f"{type(err).__name__}: {err}") from err
+
+    def _connect(self) -> smtplib.SMTP:
         config = self.config
         security = str(config["SMTP_SECURITY"]).lower()
         if security not in SMTP_SECURITY:
-            raise MailServerUnavailable(f"GLOBE_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
-                                        f"not {security!r}")
+            raise ValueError(f"GLOBE_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not {security!r}")
         tls = ssl.create_default_context()  # verifies the server's certificate, unlike smtplib's default
         address = (str(config["SMTP_HOST"]), int(config["SMTP_PORT"]))
         timeout = float(config["SMTP_TIMEOUT_SECONDS"])
-        self.smtp = None
+        smtp = (smtplib.SMTP_SSL(*address, timeout=timeout, context=tls) if security == "ssl"
+                else smtplib.SMTP(*address, timeout=timeout))
         try:
-            self.smtp = (smtplib.SMTP_SSL(*address, timeout=timeout, context=tls) if security == "ssl"
-                         else smtplib.SMTP(*address, timeout=timeout))
             if security == "starttls":
-                self.smtp.starttls(context=tls)
+                smtp.starttls(context=tls)
             if config.get("SMTP_USERNAME"):
-                self.smtp.login(str(config["SMTP_USERNAME"]), str(config.get("SMTP_PASSWORD") or ""))
-        except smtplib.SMTPException as err:  # a setup problem, not the message's: every message waits
-            self.close()
-            raise MailServerUnavailable(f"{type(err).__name__}: {err}") from err
+                smtp.login(str(config["SMTP_USERNAME"]), str(config.get("SMTP_PASSWORD") or ""))
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
 
     def send(self, email: EmailMessage) -> None:
         self.smtp.send_message(email)

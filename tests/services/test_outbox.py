@@ -173,6 +173,14 @@ def test_a_message_waits_while_the_server_is_down_and_goes_out_when_it_is_back(m
     assert row(message_id).status == "sent" and len(inbox.to("dana@example.org")) == 1
 
 
+def test_a_mistake_in_the_mail_settings_keeps_messages_waiting_instead_of_failing_them(mail_app, inbox):
+    mail_app.config["SMTP_PORT"] = "twenty-five"
+    message_id = queue()
+    assert row(message_id).status == "queued" and row(message_id).last_error.startswith("ValueError")
+    mail_app.config["SMTP_PORT"] = inbox.port  # fixed: the next round sends it
+    assert outbox.send_queued(now=utcnow() + timedelta(minutes=2)) == 1
+
+
 def test_a_message_claimed_by_a_sender_is_left_to_it_until_its_claim_expires(mail_app, inbox):
     mail_app.config["SMTP_PORT"] = free_port()  # the first send after the commit finds nobody: stays queued
     message_id = queue()
