@@ -120,6 +120,13 @@ def test_line_breaks_in_a_name_or_subject_never_reach_a_header(mail_app, inbox):
     assert email["To"].addresses[0].display_name == "Eve Bcc: victim@example.org"
 
 
+def test_an_address_with_a_line_break_is_refused_not_sent(mail_app, inbox):
+    message_id = queue("dana@example.org\r\nBcc: victim@example.org")
+    refused = row(message_id)
+    assert refused.status == "failed" and "Invalid addr_spec" in refused.last_error
+    assert inbox.messages == []
+
+
 def test_a_rolled_back_change_queues_nothing(mail_app, inbox):
     with pytest.raises(RuntimeError), transaction():
         outbox.queue_email(to_address="dana@example.org", to_name="Dana", subject="Never", text="x", html="x")
