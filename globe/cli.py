@@ -108,6 +108,24 @@ def search_status():
                    "(search keeps working meanwhile).")
 
 
+@globe_cli.command("send-email")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Send at most this many.")
+def send_email(limit):
+    """Send the emails that are due in the outbox once (the index worker does this every round)."""
+    from .services import outbox
+    _require_schema()
+    click.echo(f"Sent {outbox.send_queued(limit=limit)} email(s).")
+
+
+@globe_cli.command("email-status")
+def email_status():
+    """Emails in the outbox per status, and the oldest one still waiting."""
+    from .services import outbox
+    _require_schema()
+    for key, value in outbox.status().items():
+        click.echo(f"{key}: {value if value is not None else '-'}")
+
+
 @globe_cli.command("copy-data")
 @click.option("--to", "target_url", required=True, metavar="URL",
               help="SQLAlchemy URL of an empty, migrated database, e.g. postgresql+psycopg://globe@localhost/globe.")
@@ -136,12 +154,13 @@ def copy_data(target_url):
 
 @globe_cli.command("index-worker")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the queue.")
-@click.option("--once", is_flag=True, help="Apply the queue (and pending extractions) once, then stop.")
+@click.option("--once", is_flag=True, help="Apply the queue (and pending extractions and emails) once, then stop.")
 def index_worker(interval, once):
-    """Keep applying the search queue and pending text extractions (for multi-process deployments)."""
+    """Keep applying the search queue, pending text extractions and the email outbox (for multi-process
+    deployments, and for email retries)."""
     import time
 
-    from .services import search
+    from .services import outbox, search
     from .services.extraction import extract_version, retry_stalled
     _require_schema()
     click.echo("Index worker running; stop with Ctrl+C.")
@@ -151,6 +170,9 @@ def index_worker(interval, once):
         applied = search.drain_queue()
         if applied:
             click.echo(f"Applied {applied} queued change(s).")
+        sent = outbox.send_queued()
+        if sent:
+            click.echo(f"Sent {sent} email(s).")
         if once:
             return
         time.sleep(interval)

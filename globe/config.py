@@ -50,7 +50,7 @@ DEFAULTS: dict[str, object] = {
     "OAI_ADMIN_EMAIL": "",  # the OAI-PMH contact harvesters see ("" -> webmaster@<host>)
     "INCUBATOR_SMALL_COP_SIZE": None,  # a mentor in a proposal's CoP of at most this many members is conflicted
     "SITE_URL": "",  # public address for every absolute link, e.g. https://globe.example.org ("" -> the request's Host)
-    # Email: notices also go by email when SMTP_HOST is set; empty -> only in the app (the bell).
+    # Email: every message is a row in the outbox; sent through SMTP_HOST, or written to the log when it is empty.
     "SMTP_HOST": "",
     "SMTP_PORT": 587,
     "SMTP_SECURITY": "starttls",  # starttls | ssl (implicit TLS, usually port 465) | none
@@ -58,6 +58,10 @@ DEFAULTS: dict[str, object] = {
     "SMTP_PASSWORD": "",
     "SMTP_FROM": "Globe <globe@localhost>",
     "SMTP_TIMEOUT_SECONDS": 10,
+    "SMTP_ECHO": False,  # True: write each email to the log instead of sending it (development)
+    "SEND_EMAIL_IN_BACKGROUND": True,  # False: send the outbox right after each commit (tests)
+    "EMAIL_MAX_ATTEMPTS": 8,  # tries before a temporarily refused email is marked failed
+    "EMAIL_RETRY_SECONDS": 60,  # wait before the second try, doubled after each (at most 6 hours)
 }
 
 

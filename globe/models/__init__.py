@@ -13,6 +13,7 @@ from .incubator import (
                         TimelineEvent,
 )
 from .oai import OaiTombstone
+from .outbox import OutboxMessage
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
 from .search_queue import SearchDrainLease, SearchQueueItem
 from .wiki_pages import (
@@ -28,5 +29,5 @@ from .wiki_pages import (
 __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notification", "Proposal", "Review",
            "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource",
            "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
-           "OaiTombstone", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink", "WikiPage",
-           "WikiRedirect", "WikiRevision"]
+           "OaiTombstone", "OutboxMessage", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink",
+           "WikiPage", "WikiRedirect", "WikiRevision"]
