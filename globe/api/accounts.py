@@ -2,7 +2,7 @@
 from flask import current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 
-from ..errors import InvalidInput, Unauthorized
+from ..errors import InvalidInput, PermissionDenied, Unauthorized
 from ..extensions import limiter
 from ..services import accounts, communities
 from .common import actor, bp, iso, json_body
@@ -46,6 +46,8 @@ def issue_token():
     user = accounts.authenticate(str(data.get("email", "")), str(data.get("password", "")))
     if user is None:
         raise Unauthorized("Email or password is incorrect.")
+    if refusal := accounts.sign_in_refusal(user):
+        raise PermissionDenied(refusal)
     days = data.get("expires_in_days", current_app.config["TOKEN_DEFAULT_DAYS"])
     if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
         raise InvalidInput({"expires_in_days": ["expires_in_days must be a whole number of days, or null."]})
@@ -60,6 +62,19 @@ def me():
                    for m in communities.communities_of(caller)]
     return jsonify({"id": caller.id, "email": caller.email, "display_name": caller.display_name,
                     "roles": caller.site_roles, "communities": memberships})
+
+
+@bp.route("/users/<int:user_id>", methods=["PUT"])
+def set_account_status(user_id: int):
+    """An admin suspends (`{"suspended": true, "reason": ...}`) or reactivates an account."""
+    caller = _signed_in_caller()
+    data = json_body(text=("reason",))
+    if not isinstance(data.get("suspended"), bool):
+        raise InvalidInput({"suspended": ["suspended must be true or false."]})
+    user = accounts.set_suspended(caller, accounts.get_user(user_id), suspended=data["suspended"],
+                                  reason=data.get("reason", ""))
+    return jsonify({"id": user.id, "display_name": user.display_name, "suspended": user.is_suspended,
+                    "suspension_reason": user.suspension_reason})
 
 
 @bp.route("/me/password", methods=["PUT"])

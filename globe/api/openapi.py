@@ -136,6 +136,14 @@ def _accounts() -> dict:
             description="Every browser you are signed in with is signed out; API tokens keep working. A wrong "
                         "current password or a too short or too long new one answers 422; failed attempts "
                         "are rate-limited per account like the login form.")},
+        "/users/{user_id}": {"put": op(
+            "setAccountStatus", "Suspend or reactivate an account (site admins)", "accounts",
+            {"200": _ok(ref("AccountStatus"))}, errors=(403, 404), params=("user_id",), security=TOKEN_REQUIRED,
+            body=_json_body({"suspended": BOOL,
+                             "reason": {**STR, "description": "Required to suspend; shown at login. At most 500."}},
+                            required=("suspended",)),
+            description="A suspended person cannot log in or get a token, and their browsers and tokens stop "
+                        "working at their next request.")},
     }
 
 

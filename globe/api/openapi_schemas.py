@@ -143,6 +143,7 @@ SCHEMAS = {
     "Me": closed({"id": INT, "email": STR, "display_name": STR, "roles": array(STR),
                   "communities": array(closed({"slug": STR, "name": STR, "role": enum(ROLES),
                                                "status": enum(STATUSES)}))}),
+    "AccountStatus": closed({"id": INT, "display_name": STR, "suspended": BOOL, "suspension_reason": STR}),
     "Community": COMMUNITY,
     "Membership": closed({"user_id": INT, "display_name": STR, "role": enum(ROLES), "status": enum(STATUSES),
                           "since": TIME}),

@@ -1,5 +1,5 @@
-"""Forms for registering, logging in, changing a password, the profile, API tokens and site roles."""
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
+"""Forms for registering, logging in, changing a password, the profile, API tokens, site roles and suspension."""
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from . import BaseForm
@@ -51,3 +51,9 @@ class SiteRolesForm(BaseForm):
     is_curator = BooleanField("Knowledge-base curator")
     expertise = StringField("Expertise areas", validators=[Length(max=1000)],
                             description="Comma-separated, e.g. course design, publishing")
+
+
+class SuspensionForm(BaseForm):
+    reason = StringField("Reason (shown to the person when they try to log in)", validators=[Length(max=500)])
+    suspend = SubmitField("Suspend account")
+    reactivate = SubmitField("Reactivate account")

@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     is_mentor: Mapped[bool] = mapped_column(default=False)
     is_curator: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An admin's suspension: the person cannot sign in or use a token until reactivated.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    suspension_reason: Mapped[str] = mapped_column(String(500), default="")
 
     memberships = relationship("Membership", back_populates="user", foreign_keys="Membership.user_id",
                                cascade="all, delete-orphan")
@@ -36,6 +39,10 @@ class User(UserMixin, db.Model):
     # The login session this object was loaded through (set by globe/auth.py, never stored): the
     # browser that is asking, so "keep this browser signed in" needs no request in the services.
     current_session_key = None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def site_roles(self) -> list[str]:

@@ -173,6 +173,31 @@ def set_site_roles(actor, user: User, *, is_admin: bool, is_mentor: bool, is_cur
     return user
 
 
+def sign_in_refusal(user: User) -> str | None:
+    """Why this person, whose password was right, may not sign in now (None: they may)."""
+    if user.is_suspended:
+        return (f"This account is suspended: {user.suspension_reason} "
+                "Write to the site's admins if you think this is a mistake.")
+    return None
+
+
+def set_suspended(actor, user: User, *, suspended: bool, reason: str = "") -> User:
+    """Suspend an account (its browsers are signed out and its tokens refused at their next request)
+    or reactivate it. The reason is shown to the person when they try to log in."""
+    require(actor, "accounts.grant_roles")
+    check = Checker()
+    reason = check.text("reason", reason, max_length=500, required=suspended, label="Reason")
+    if suspended and user.id == actor.id:
+        check.add("_", "You cannot suspend your own account.")
+    check.done()
+    with transaction():
+        user.suspended_at = utcnow() if suspended else None
+        user.suspension_reason = reason if suspended else ""
+        if suspended:
+            _end_sessions(user)
+    return user
+
+
 def _admin_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True)))
 
@@ -210,6 +235,8 @@ def user_for_session(session_id: str, *, now: datetime | None = None) -> User | 
                                .where(LoginSession.key_hash == hash_token(key)))
     now = now or utcnow()
     if record is None or record.user_id != int(user_id) or now - record.last_used_at > _session_lifetime():
+        return None
+    if record.user.is_suspended:
         return None
     if now - record.last_used_at > SESSION_LAST_USE_STEP:
         with transaction():
@@ -296,7 +323,7 @@ def user_for_token(plain: str, *, now: datetime | None = None) -> User | None:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
     now = now or utcnow()
-    if token is None or token.is_expired(now):
+    if token is None or token.is_expired(now) or token.user.is_suspended:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         with transaction():

@@ -56,11 +56,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is None:
+            form.form_errors.append("Email or password is incorrect.")
+        elif refusal := accounts.sign_in_refusal(user):
+            form.form_errors.append(refusal)
+        else:
             sign_in(user, remember=form.remember.data)
             flash(f"Logged in as {user.display_name}.", "success")
             return redirect(safe_next(url_for("main.home")))
-        form.form_errors.append("Email or password is incorrect.")
     return render_template("accounts/login.html", form=form), form_status(form)
 
 

@@ -3,7 +3,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import InvalidInput
-from ..forms.accounts import SiteRolesForm
+from ..errors_web import error_message
+from ..forms.accounts import SiteRolesForm, SuspensionForm
 from ..permissions import require
 from ..services import accounts
 from . import form_status
@@ -35,4 +36,21 @@ def roles(user_id: int):
         else:
             flash(f"Roles of {user.display_name} saved.", "success")
             return redirect(url_for("admin.people"))
-    return render_template("admin/roles.html", form=form, person=user), form_status(form)
+    return render_template("admin/roles.html", form=form, person=user,
+                           suspension_form=SuspensionForm()), form_status(form)
+
+
+@bp.route("/people/<int:user_id>/suspension", methods=["POST"])
+@login_required
+def suspension(user_id: int):
+    user = accounts.get_user(user_id)
+    form = SuspensionForm()
+    if form.validate_on_submit():
+        suspend = bool(form.suspend.data)
+        try:
+            accounts.set_suspended(current_user, user, suspended=suspend, reason=form.reason.data)
+        except InvalidInput as err:
+            flash(error_message(err), "error")
+        else:
+            flash(f"{user.display_name} is {'suspended' if suspend else 'active again'}.", "success")
+    return redirect(url_for("admin.roles", user_id=user.id))
