@@ -1,8 +1,8 @@
 """Admins suspend and reactivate accounts: a suspended person's browsers and tokens stop at once, and
 they are told why when they try to log in."""
 import pytest
-
 from factories import make_user
+
 from globe.errors import InvalidInput, PermissionDenied
 from globe.services import accounts
 
