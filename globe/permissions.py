@@ -58,6 +58,11 @@ def role_at_least(held: str | None, role: str) -> bool:
     return held is not None and COMMUNITY_ROLE_RANK[held] >= COMMUNITY_ROLE_RANK[role]
 
 
+def roles_at_least(role: str) -> tuple[str, ...]:
+    """The CoP roles that include `role` (for SQL: `Membership.role.in_(roles_at_least("editor"))`)."""
+    return tuple(held for held in ROLES if role_at_least(held, role))
+
+
 def by_rank(role: str | None) -> int:
     """Sort key putting facilitators first, then editors, then members."""
     return -COMMUNITY_ROLE_RANK.get(role or "", 0)

@@ -18,6 +18,7 @@ from ..models import ApiToken, User
 from ..models.accounts import LoginSession
 from ..models.base import utcnow
 from ..permissions import require
+from .names import imitated_name
 from .validation import Checker, parse_tags
 
 MIN_PASSWORD = 8
@@ -75,6 +76,14 @@ def _check_email(check: Checker, email: str) -> str:
     return email
 
 
+def _check_display_name(check: Checker, display_name: str, *, user_id: int | None = None) -> str:
+    name = check.text("display_name", display_name, max_length=80, required=True, label="Display name")
+    if name and imitated_name(name, user_id=user_id):
+        check.add("display_name", "This name looks like the name of a site admin or a community's facilitator: "
+                                  "add a surname or an initial so that nobody takes you for them.")
+    return name
+
+
 def _check_password(check: Checker, password: str, *, field: str = "password") -> None:
     if len(password or "") < MIN_PASSWORD:
         check.add(field, f"Password must be at least {MIN_PASSWORD} characters.")
@@ -86,7 +95,7 @@ def register_user(*, email: str, display_name: str, password: str) -> User:
     """Create an account with no special roles."""
     check = Checker()
     email = _check_email(check, email)
-    name = check.text("display_name", display_name, max_length=80, required=True, label="Display name")
+    name = _check_display_name(check, display_name)
     _check_password(check, password)
     check.done()
     with transaction():
@@ -149,7 +158,7 @@ def update_profile(actor, user: User, *, display_name: str, bio: str = "", exper
     if actor.id != user.id:
         require(actor, "site.admin")
     check = Checker()
-    name = check.text("display_name", display_name, max_length=80, required=True, label="Display name")
+    name = _check_display_name(check, display_name, user_id=user.id)
     bio = check.text("bio", bio, max_length=4000)
     country = check.text("country", country, max_length=80)
     check.done()
