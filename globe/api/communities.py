@@ -26,8 +26,10 @@ def list_communities():
 
 @bp.route("/communities", methods=["POST"])
 def create_community():
-    data = json_body(text=("slug", "name", "domain", "description", "policy", "visibility", "default_license"))
-    fields = ("name", "domain", "description", "policy", "visibility", "default_license", "members_can_edit_wiki")
+    data = json_body(text=("slug", "name", "domain", "description", "policy", "visibility", "default_license",
+                           "first_facilitator_email"))
+    fields = ("name", "domain", "description", "policy", "visibility", "default_license", "members_can_edit_wiki",
+              "first_facilitator_email")
     community = communities.create_community(actor(), slug=data.get("slug", ""),
                                              **{key: data[key] for key in fields if key in data})
     return jsonify(community_json(community, 0, None)), 201

@@ -156,7 +156,11 @@ def _communities() -> dict:
             "post": op("createCommunity", "Create a community (site admins)", "communities",
                        {"201": _ok(ref("Community"), "Created.")}, errors=(403,), security=TOKEN_REQUIRED,
                        body=_json_body({"slug": {**STR, "pattern": "^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"},
-                                        **COMMUNITY_SETTINGS}, required=("slug", "name", "domain")))},
+                                        "first_facilitator_email": {
+                                            **STR, "description": "Invited as its first facilitator; "
+                                                                  "default: you are the facilitator."},
+                                        **COMMUNITY_SETTINGS}, required=("slug", "name", "domain")),
+                       description="The creator becomes its first facilitator unless another person is named.")},
         "/communities/{slug}": {"get": op("getCommunity", "One community", "communities",
                                           {"200": _ok(ref("Community"))}, errors=(404,), params=("slug",))},
         "/communities/{slug}/join": {"post": op(

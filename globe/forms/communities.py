@@ -35,6 +35,9 @@ class NewCommunityForm(CommunityForm):
     slug = StringField("Address (slug)", validators=[DataRequired(), Length(max=60),
                        Regexp(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$", message="Lowercase letters, digits and hyphens.")],
                        description="Lowercase letters, digits and hyphens; it cannot change later.")
+    first_facilitator_email = EmailField("Email of its first facilitator (optional)", validators=[Length(max=254)],
+                                         description="Leave empty to be the facilitator yourself; someone else is "
+                                                     "invited and becomes facilitator on accepting.")
 
 
 class JoinForm(BaseForm):

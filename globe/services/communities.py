@@ -12,6 +12,8 @@ from ..models.base import utcnow
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
 from ..models.resources import LICENSES
 from ..permissions import by_rank, can, require, role_at_least, visible_scope
+from ..urls import community_path
+from .notifications import notify
 from .oai import tombstones as oai_tombstones
 from .search import queue_community_content
 from .validation import SLUG_RE, Checker
@@ -119,10 +121,13 @@ def _check_settings(check: Checker, data: dict) -> dict:
     }
 
 
-def create_community(actor, *, slug: str, **data) -> Community:
-    """A new CoP (site admins only)."""
+def create_community(actor, *, slug: str, first_facilitator_email: str = "", **data) -> Community:
+    """A new CoP (site admins only) with its first facilitator: the admin who creates it, or the
+    person with `first_facilitator_email`, invited as facilitator (they accept from their profile).
+    Only the system actor (demo, command line) creates one with nobody, and appoints them itself."""
     require(actor, "communities.create")
     check = Checker()
+    first = _first_facilitator(actor, check, first_facilitator_email)
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug):
         check.add("slug", "Use 1-60 lowercase letters, digits and hyphens, not starting or ending with a hyphen.")
@@ -133,7 +138,26 @@ def create_community(actor, *, slug: str, **data) -> Community:
     with transaction():
         community = Community(slug=slug, **settings)
         db.session.add(community)
+        if first is not None:
+            invited = first.id != actor.id
+            db.session.add(Membership(community=community, user_id=first.id, role="facilitator",
+                                      status="invited" if invited else "active",
+                                      invited_by_id=actor.id if invited else None))
+            if invited:
+                notify(first, f"You are invited to be the facilitator of the new community “{community.name}”.",
+                       community_path(slug))
     return community
+
+
+def _first_facilitator(actor, check: Checker, email: str) -> User | None:
+    from .accounts import find_user_by_email
+    if (email or "").strip():
+        person = find_user_by_email(email)
+        if person is None:
+            check.add("first_facilitator_email", "Nobody with this email has a Globe account yet: leave the field "
+                                                 "empty to be the first facilitator yourself, then hand over.")
+        return person
+    return actor if getattr(actor, "id", None) is not None else None
 
 
 def update_community(actor, community: Community, **data) -> Community:

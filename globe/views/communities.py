@@ -149,11 +149,12 @@ def create():
     form = NewCommunityForm()
     if form.validate_on_submit():
         try:
-            community = communities.create_community(current_user, slug=form.slug.data, **form.settings())
+            community = communities.create_community(current_user, slug=form.slug.data, **form.settings(),
+                                                     first_facilitator_email=form.first_facilitator_email.data)
         except InvalidInput as err:
             form.add_errors(err.fields)
         else:
-            flash(f"{community.name} was created. Invite its first facilitator from the members page.", "success")
+            flash(f"{community.name} was created.", "success")
             return redirect(url_for("communities.home", slug=community.slug))
     elif not form.is_submitted():
         require(current_user, "communities.create")

@@ -157,3 +157,23 @@ def test_members_only_member_list_is_hidden_from_outsiders(app):
     add_member(community, make_user())
     with pytest.raises(PermissionDenied):
         communities.list_members(make_user(), community)
+
+
+def test_a_new_community_starts_with_a_facilitator_or_a_facilitator_invitation(app):
+    admin, colleague = make_user(admin=True), make_user()
+    mine = communities.create_community(admin, slug="mine", name="Mine", domain="Speaking")
+    assert (communities.membership(mine, admin.id).role, communities.membership(mine, admin.id).status) == (
+        "facilitator", "active")
+    theirs = communities.create_community(admin, slug="theirs", name="Theirs", domain="Reading",
+                                          first_facilitator_email=colleague.email.upper())
+    assert communities.membership(theirs, admin.id) is None
+    record = communities.membership(theirs, colleague.id)
+    assert (record.role, record.status) == ("facilitator", "invited")
+    communities.accept_invitation(colleague, theirs)
+    assert communities.membership(theirs, colleague.id).is_active
+    with pytest.raises(InvalidInput) as err:
+        communities.create_community(admin, slug="nobody", name="Nobody", domain="x",
+                                     first_facilitator_email="nobody@example.org")
+    assert "first_facilitator_email" in err.value.fields
+    assert communities.get_readable(admin, "theirs") and not any(c.slug == "nobody" for c, *_ in
+                                                                 communities.list_directory(admin))
