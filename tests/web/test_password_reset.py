@@ -214,8 +214,16 @@ def test_the_link_never_comes_from_the_host_header(app, inbox, mei, site_url, li
 
 def test_requests_are_rate_limited_per_address(app, make_web, inbox, mei):
     app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
-    statuses = [ask_for_a_link(make_web(), "Mei@Example.org ").status_code for _ in range(3)]
+    browser = make_web()
+    statuses = [browser.post("/forgot-password", {"email": "Mei@Example.org "}, token_from="/forgot-password",
+                             environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code for n in range(3)]
     assert statuses == [200, 200, 429] and len(inbox.messages) == 2
+
+
+def test_requests_are_rate_limited_per_ip(app, web, inbox, mei):
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    statuses = [ask_for_a_link(web, f"person{n}@example.org").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
 
 
 def test_an_admin_sends_a_reset_email_from_the_roles_page(make_web, inbox, mei):
