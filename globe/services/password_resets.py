@@ -112,8 +112,10 @@ def check_link(token: str, *, now: datetime | None = None) -> PasswordReset:
         raise ResetLinkUnknown("This password-reset link is not one Globe sent. Ask for a new one.")
     if reset.used_at is not None:
         raise ResetLinkGone("This password-reset link was already used. Ask for a new one if you need it.")
-    if reset.expires_at <= (now or utcnow()) or reset.user.is_suspended:
+    if reset.expires_at <= (now or utcnow()):
         raise ResetLinkGone("This password-reset link has expired. Ask for a new one.")
+    if reset.user.is_suspended:
+        raise ResetLinkGone("This account was suspended after the link was sent.")
     return reset
 
 

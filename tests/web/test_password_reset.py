@@ -175,6 +175,13 @@ def test_a_suspended_account_gets_the_same_page_and_no_email(web, inbox, mei):
     assert inbox.messages == []
 
 
+def test_a_link_stops_working_when_the_account_is_suspended(web, inbox, mei):
+    path = emailed_link(web, inbox)
+    accounts.set_suspended(make_user("Ada", admin=True), mei, suspended=True, reason="Spam.")
+    assert set_password(web, path).status_code == 410
+    assert accounts.authenticate("mei@example.org", PASSWORD) is not None
+
+
 def test_a_weak_or_mismatched_password_is_refused_and_the_link_still_works(web, inbox, mei):
     path = emailed_link(web, inbox)
     assert set_password(web, path, "short").status_code == 400
