@@ -1,10 +1,10 @@
-"""API: issuing tokens, describing the caller and changing their password."""
+"""API: issuing tokens, describing the caller, changing their password and resetting a forgotten one."""
 from flask import current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 
 from ..errors import InvalidInput, PermissionDenied, Unauthorized
 from ..extensions import limiter
-from ..services import accounts, communities
+from ..services import accounts, communities, password_resets
 from .common import actor, bp, iso, json_body
 
 
@@ -16,6 +16,12 @@ def _email_key() -> str:
     data = request.get_json(silent=True)
     email = data.get("email", "") if isinstance(data, dict) else ""
     return "token:" + accounts.normalize_email(str(email))
+
+
+def _reset_email_key() -> str:
+    data = request.get_json(silent=True)
+    email = data.get("email", "") if isinstance(data, dict) else ""
+    return "reset:" + accounts.normalize_email(str(email))
 
 
 def _account_key() -> str:
@@ -85,4 +91,23 @@ def change_password():
     data = json_body(text=("current_password", "new_password"))
     accounts.change_password(caller, current_password=data.get("current_password", ""),
                              new_password=data.get("new_password", ""))
+    return "", 204
+
+
+@bp.route("/password-resets", methods=["POST"])
+@limiter.limit(_limit)
+@limiter.limit(_limit, key_func=_reset_email_key)
+def request_password_reset():
+    """Email a reset link if the address has an account; the answer is 202 either way (no enumeration)."""
+    data = json_body(text=("email",))
+    password_resets.request_reset(actor(), email=data.get("email", ""))
+    return jsonify({"detail": "If this address belongs to an account, a link to choose a new password was "
+                              "emailed to it."}), 202
+
+
+@bp.route("/password-resets/<token>", methods=["POST"])
+def reset_password(token: str):
+    """Set a new password with the token of an emailed link (204); 400 unknown, 410 used or expired."""
+    data = json_body(text=("password",))
+    password_resets.reset_password(token, new_password=data.get("password", ""))
     return "", 204

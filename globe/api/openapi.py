@@ -136,6 +136,7 @@ def _accounts() -> dict:
             description="Every browser you are signed in with is signed out; API tokens keep working. A wrong "
                         "current password or a too short or too long new one answers 422; failed attempts "
                         "are rate-limited per account like the login form.")},
+        **_password_resets(),
         "/users/{user_id}": {"put": op(
             "setAccountStatus", "Suspend or reactivate an account (site admins)", "accounts",
             {"200": _ok(ref("AccountStatus"))}, errors=(403, 404), params=("user_id",), security=TOKEN_REQUIRED,
@@ -144,6 +145,27 @@ def _accounts() -> dict:
                             required=("suspended",)),
             description="A suspended person cannot log in or get a token, and their browsers and tokens stop "
                         "working at their next request.")},
+    }
+
+
+def _password_resets() -> dict:
+    return {
+        "/password-resets": {"post": op(
+            "requestPasswordReset", "Email a link to choose a new password", "accounts",
+            {"202": _ok(obj({"detail": STR}, required=("detail",)), "Accepted, whether or not the address has an "
+                                                                    "account.")},
+            errors=(429,), security=[{}], body=_json_body({"email": STR}, required=("email",)),
+            description="The answer is the same for every address, so it never tells whether one has an account. "
+                        "An active account gets an email with a single-use link that expires (2 hours by default). "
+                        "Rate-limited per address and per IP like the login form.")},
+        "/password-resets/{token}": {"post": op(
+            "resetPassword", "Set a new password with the token from a reset email", "accounts",
+            {"204": {"description": "Changed; the link is used up."}}, errors=(404, 410), params=("reset_token",),
+            security=[{}], body=_json_body({"password": {**STR, "description": "8 to 256 characters."}},
+                                           required=("password",)),
+            description="400 for a token Globe never sent, 410 for a used or expired one, 422 for a too short "
+                        "or too long password: nothing is changed then. On success every browser signed in to "
+                        "the account is signed out (API tokens keep working).")},
     }
 
 

@@ -192,11 +192,13 @@ RESPONSES = {
     "TooLarge": _problem_response("The upload is larger than the limit; nothing was stored."),
     "UnsupportedType": _problem_response("The file's content is not an accepted type."),
     "RangeNotSatisfiable": _problem_response("The requested byte range is outside the file."),
+    "Gone": _problem_response("It existed but no longer works (a used or expired link)."),
     "Invalid": _problem_response("Invalid field values; `errors` maps each field to its messages."),
     "RateLimited": _problem_response("Too many attempts; wait and retry."),
 }
 PROBLEMS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
-            413: "TooLarge", 415: "UnsupportedType", 416: "RangeNotSatisfiable", 422: "Invalid", 429: "RateLimited"}
+            410: "Gone", 413: "TooLarge", 415: "UnsupportedType", 416: "RangeNotSatisfiable", 422: "Invalid",
+            429: "RateLimited"}
 
 HEADERS = {"Link": {"schema": STR, "description": 'RFC 8288 links to the next and previous pages: '
                                                   '`<url>; rel="next", <url>; rel="prev"` (absent on a single page).'}}
@@ -211,6 +213,8 @@ PARAMETERS = {
     "user_id": {"name": "user_id", "in": "path", "required": True, "schema": ID},
     "assignment_id": {"name": "assignment_id", "in": "path", "required": True, "schema": ID},
     "conflict_id": {"name": "conflict_id", "in": "path", "required": True, "schema": ID},
+    "reset_token": {"name": "token", "in": "path", "required": True, "schema": STR,
+                    "description": "The token at the end of the link in the password-reset email."},
     "page": {"name": "page", "in": "query", "description": "Page number, from 1.", "schema": {**ID, "default": 1}},
     "per_page": {"name": "per_page", "in": "query",
                  "description": "Items per page (capped at the site's maximum, 100 by default).",

@@ -1,4 +1,5 @@
-"""Forms for registering, logging in, changing a password, the profile, API tokens, site roles and suspension."""
+"""Forms for registering, logging in, passwords (change, forgotten, reset), the profile, API tokens, site roles
+and suspension."""
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
@@ -57,3 +58,14 @@ class SuspensionForm(BaseForm):
     reason = StringField("Reason (shown to the person when they try to log in)", validators=[Length(max=500)])
     suspend = SubmitField("Suspend account")
     reactivate = SubmitField("Reactivate account")
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField("New password", validators=[DataRequired()],  # lengths: the service's rules
+                             description="At least 8 characters.")
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("password", "Passwords do not match.")])

@@ -1,4 +1,5 @@
-"""People: accounts with site-wide roles, their signed-in browsers (login sessions) and personal API tokens."""
+"""People: accounts with site-wide roles, their signed-in browsers (login sessions), personal API tokens and
+password-reset links."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -102,3 +103,18 @@ class ApiToken(db.Model):
 
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at is not None and self.expires_at <= now
+
+
+class PasswordReset(db.Model):
+    """A "forgot your password?" link sent by email: single-use, expiring; only its SHA-256 is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user = relationship("User")

@@ -1,13 +1,23 @@
-"""Register, log in and out, passwords and signed-in browsers, the profile page, invitations and API tokens."""
+"""Register, log in and out, passwords (changed, forgotten and reset) and signed-in browsers, the profile page,
+invitations and API tokens."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
 from ..auth import sign_in, sign_out
 from ..errors import InvalidInput
 from ..extensions import limiter
-from ..forms.accounts import ChangePasswordForm, LoginForm, ProfileForm, RegisterForm, TokenForm
+from ..forms.accounts import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    TokenForm,
+)
 from ..forms.communities import ConfirmForm
-from ..services import accounts, communities, notifications
+from ..services import accounts, communities, notifications, password_resets
+from ..services.password_resets import ResetLinkGone, ResetLinkUnknown
 from ..urls import same_site_path
 from . import form_status, safe_next
 
@@ -20,6 +30,10 @@ def _login_limit() -> str:
 
 def _email_key() -> str:
     return "login:" + accounts.normalize_email(request.form.get("email", ""))
+
+
+def _reset_email_key() -> str:
+    return "reset:" + accounts.normalize_email(request.form.get("email", ""))
 
 
 def _account_key() -> str:
@@ -71,6 +85,42 @@ def login():
 def logout():
     sign_out()
     flash("You are logged out.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_reset_email_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_resets.request_reset(current_user, email=form.email.data)
+        return render_template("accounts/reset_requested.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form), form_status(form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """The emailed link: choose a new password. Every browser of the person is signed out, and this one
+    is signed in with the new password."""
+    form = ResetPasswordForm()
+    try:
+        password_resets.check_link(token)
+        if form.validate_on_submit():
+            user = password_resets.reset_password(token, new_password=form.password.data)
+            return _signed_in_after_reset(user)
+    except (ResetLinkUnknown, ResetLinkGone) as err:
+        return render_template("accounts/reset_link_invalid.html", error=err), err.status
+    except InvalidInput as err:
+        form.add_errors(err.fields)
+    return render_template("accounts/reset_password.html", form=form), form_status(form)
+
+
+def _signed_in_after_reset(user):
+    if current_user.is_authenticated:
+        sign_out()
+    sign_in(user)
+    flash("Your password is changed, and every other browser and device is signed out.", "success")
     return redirect(url_for("main.home"))
 
 

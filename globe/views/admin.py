@@ -1,12 +1,13 @@
-"""Site administration: people and their site-wide roles (admin, mentor, curator)."""
+"""Site administration: people, their site-wide roles (admin, mentor, curator), suspension and reset emails."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import InvalidInput
 from ..errors_web import error_message
 from ..forms.accounts import SiteRolesForm, SuspensionForm
+from ..forms.communities import ConfirmForm
 from ..permissions import require
-from ..services import accounts
+from ..services import accounts, password_resets
 from . import form_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,7 +38,7 @@ def roles(user_id: int):
             flash(f"Roles of {user.display_name} saved.", "success")
             return redirect(url_for("admin.people"))
     return render_template("admin/roles.html", form=form, person=user,
-                           suspension_form=SuspensionForm()), form_status(form)
+                           suspension_form=SuspensionForm(), reset_form=ConfirmForm()), form_status(form)
 
 
 @bp.route("/people/<int:user_id>/suspension", methods=["POST"])
@@ -53,4 +54,18 @@ def suspension(user_id: int):
             flash(error_message(err), "error")
         else:
             flash(f"{user.display_name} is {'suspended' if suspend else 'active again'}.", "success")
+    return redirect(url_for("admin.roles", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/password-reset", methods=["POST"])
+@login_required
+def send_password_reset(user_id: int):
+    user = accounts.get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            password_resets.send_reset_by_admin(current_user, user)
+        except InvalidInput as err:
+            flash(error_message(err), "error")
+        else:
+            flash(f"A link to choose a new password was emailed to {user.display_name}.", "success")
     return redirect(url_for("admin.roles", user_id=user.id))
