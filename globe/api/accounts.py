@@ -48,7 +48,7 @@ def _signed_in_caller():
 @limiter.limit(_limit, deduct_when=_failed)
 @limiter.limit(_limit, key_func=_email_key, deduct_when=_failed)
 def issue_token():
-    data = json_body()
+    data = json_body(text=("scope",))
     user = accounts.authenticate(str(data.get("email", "")), str(data.get("password", "")))
     if user is None:
         raise Unauthorized("Email or password is incorrect.")
@@ -57,8 +57,9 @@ def issue_token():
     days = data.get("expires_in_days", current_app.config["TOKEN_DEFAULT_DAYS"])
     if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
         raise InvalidInput({"expires_in_days": ["expires_in_days must be a whole number of days, or null."]})
-    token, plain = accounts.create_token(user, name=str(data.get("name") or "API token"), expires_in_days=days)
-    return jsonify({"token": plain, "expires": iso(token.expires_at), "id": token.id}), 201
+    token, plain = accounts.create_token(user, name=str(data.get("name") or "API token"), expires_in_days=days,
+                                         scope=data.get("scope", "write"))
+    return jsonify({"token": plain, "expires": iso(token.expires_at), "id": token.id, "scope": token.scope}), 201
 
 
 @bp.route("/me")

@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from ..converters import page_number
-from ..errors import InvalidInput, Unauthorized, UnsupportedType
+from ..errors import InvalidInput, PermissionDenied, Unauthorized, UnsupportedType
 from ..extensions import csrf
 from ..permissions import Anonymous
 from ..request_guards import MalformedBody
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+READING_METHODS = ("GET", "HEAD", "OPTIONS")  # all a read-only token may send
 csrf.exempt(bp)
 
 
@@ -30,6 +31,8 @@ def _authenticate() -> None:
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         raise Unauthorized("The token is invalid, expired or revoked.")
+    if user.current_token_scope == "read" and request.method not in READING_METHODS:
+        raise PermissionDenied("This token is read-only: create a read-write token on your profile to make changes.")
     g.api_actor = user
 
 

@@ -122,7 +122,10 @@ def _accounts() -> dict:
             {"201": _ok(ref("Token"), "Created.")}, errors=(429,), security=[{}],
             body=_json_body({"email": STR, "password": STR, "name": {**STR, "description": "A label for the token."},
                              "expires_in_days": nullable({**INT, "description": "Default: the site's setting; "
-                                                                                "null: never."})},
+                                                                                "null: never."}),
+                             "scope": {"type": "string", "enum": ["read", "write"],
+                                       "description": "read: GET requests only (any other answers 403). "
+                                                      "Default: write."}},
                             required=("email", "password")),
             description="Rate-limited like the login form: failed attempts count per address and per email.")},
         "/me": {"get": op("getMe", "The caller, with their communities and roles", "accounts",

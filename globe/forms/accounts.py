@@ -1,6 +1,16 @@
 """Forms for registering, logging in, passwords (change, forgotten, reset), the profile, API tokens, site roles
 and suspension."""
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from . import BaseForm
@@ -44,6 +54,8 @@ class TokenForm(BaseForm):
                        description="What the token is for, e.g. 'LMS sync'.")
     expires_in_days = IntegerField("Expires after (days)", validators=[Optional(), NumberRange(1, 3650)],
                                    description="Leave empty for a token that does not expire.")
+    scope = RadioField("What it may do", choices=[SelectChoice("read", "Read only"),
+                                                  SelectChoice("write", "Read and change")], default="read")
 
 
 class SiteRolesForm(BaseForm):

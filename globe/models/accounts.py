@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     # The login session this object was loaded through (set by globe/auth.py, never stored): the
     # browser that is asking, so "keep this browser signed in" needs no request in the services.
     current_session_key = None
+    # The scope of the API token this object was loaded through (set by user_for_token, never stored).
+    current_token_scope = None
 
     @property
     def is_suspended(self) -> bool:
@@ -85,6 +87,9 @@ class LoginSession(db.Model):
     user = relationship("User", back_populates="login_sessions")
 
 
+TOKEN_SCOPES = ("read", "write")  # read: only GET requests; write: everything the person may do
+
+
 class ApiToken(db.Model):
     """A personal access token; only its SHA-256 is stored, the token is shown once."""
 
@@ -98,6 +103,7 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scope: Mapped[str] = mapped_column(String(10), default="write")  # one of TOKEN_SCOPES
 
     user = relationship("User", back_populates="tokens")
 

@@ -15,7 +15,7 @@ from ..db import transaction
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from ..models import ApiToken, User
-from ..models.accounts import LoginSession
+from ..models.accounts import TOKEN_SCOPES, LoginSession
 from ..models.base import utcnow
 from ..permissions import require
 from .names import imitated_name
@@ -295,12 +295,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(actor, *, name: str, expires_in_days: int | None) -> tuple[ApiToken, str]:
-    """A new token for the actor; the plain token is returned once and never stored."""
+def create_token(actor, *, name: str, expires_in_days: int | None, scope: str = "write") -> tuple[ApiToken, str]:
+    """A new token for the actor; the plain token is returned once and never stored. A "read" token
+    can only read (every other request with it is refused), a "write" one does all the actor may."""
     if not actor.is_authenticated or actor.id is None:
         raise PermissionDenied("Log in to create a token.")
     check = Checker()
     name = check.text("name", name, max_length=80, required=True)
+    check.choice("scope", scope, TOKEN_SCOPES)
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         check.add("expires_in_days", "Expiry must be between 1 and 3650 days, or none.")
     check.done()
@@ -308,7 +310,7 @@ def create_token(actor, *, name: str, expires_in_days: int | None) -> tuple[ApiT
     expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with transaction():
         token = ApiToken(user_id=actor.id, name=name, token_hash=hash_token(plain),
-                         prefix=plain[:10], expires_at=expires)
+                         prefix=plain[:10], expires_at=expires, scope=scope)
         db.session.add(token)
     return token, plain
 
@@ -337,4 +339,5 @@ def user_for_token(plain: str, *, now: datetime | None = None) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         with transaction():
             token.last_used_at = now
+    token.user.current_token_scope = token.scope
     return token.user

@@ -194,7 +194,7 @@ def create_token():
     if form.validate_on_submit():
         try:
             token, plain = accounts.create_token(current_user, name=form.name.data,
-                                                 expires_in_days=form.expires_in_days.data)
+                                                 expires_in_days=form.expires_in_days.data, scope=form.scope.data)
         except InvalidInput as err:
             form.add_errors(err.fields)
         else:
