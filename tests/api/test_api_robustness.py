@@ -11,27 +11,15 @@ import io
 import re
 
 import pytest
+from bad_numbers import BAD_IDS
+from bad_numbers import HUGE_NUMBERS as HUGE_PAGES
 from factories import make_community, make_page, make_user
 from werkzeug.datastructures import FileStorage
 
 from globe.extensions import db
 from globe.services import accounts, resources
 
-BAD_IDS = [
-    "0",
-    "-1",
-    str(2**31),
-    str(2**63),
-    str(2**64),
-    "99999999999999999999",
-    "9" * 5000,
-    "abc",
-    "1.5",
-    "%C2%B2",
-    "%D9%A1",
-]
 BAD_PAGES = ["0", "-1", "abc", "1.5", "%C2%B2", "%D9%A1", "1e3", "+1"]
-HUGE_PAGES = [str(2**31), str(2**63), str(2**64), "99999999999999999999", "9" * 5000]
 MALFORMED_JSON = {
     "nested 100,000 deep": "[" * 100_000,
     "objects nested 5,000 deep": '{"a":' * 5_000,

@@ -51,20 +51,15 @@ def _race_on(app) -> None:
         assert len(facilitators) == 1
 
 
-@pytest.mark.postgres
-def test_two_facilitators_demoting_each_other_on_postgresql_leave_one(tmp_path, fresh_postgres_database):
-    app = create_app(app_config(tmp_path, DATABASE_URL=fresh_postgres_database))
-    with app.app_context():
-        db.create_all()
-        try:
-            _race_on(app)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    return request.getfixturevalue("fresh_postgres_database")
 
 
-def test_two_facilitators_demoting_each_other_on_sqlite_leave_one(tmp_path):
-    app = create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'race.sqlite3'}"))
+def test_two_facilitators_demoting_each_other_at_once_leave_one(tmp_path, database_url):
+    app = create_app(app_config(tmp_path, DATABASE_URL=database_url))
     with app.app_context():
         db.create_all()
         try:

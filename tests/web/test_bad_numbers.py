@@ -8,26 +8,13 @@ import io
 import re
 
 import pytest
+from bad_numbers import BAD_IDS, HUGE_NUMBERS
 from factories import PASSWORD, make_community, make_page, make_user
 from werkzeug.datastructures import FileStorage
 
 from globe.services import resources
 
-BAD_IDS = [
-    "0",
-    "-1",
-    str(2**31),
-    str(2**63),
-    str(2**64),
-    "99999999999999999999",
-    "9" * 5000,
-    "abc",
-    "1.5",
-    "%C2%B2",
-    "%D9%A1",
-]
 BAD_NUMBERS = ["0", "-1", "abc", "1.5", "%C2%B2", "%D9%A1", "1e3"]
-HUGE_NUMBERS = [str(2**31), str(2**63), str(2**64), "99999999999999999999", "9" * 5000]
 PAGED = ["/c/speaking/resources", "/resources", "/search?q=lesson"]
 NUMBERED_ARGUMENTS = [
     "/c/speaking/wiki/warm-up-games/diff?from={}",
