@@ -40,6 +40,10 @@ def site_address() -> str:
     return request.host_url.rstrip("/")
 
 
+def password_reset_path(token: str) -> str:
+    return f"/password-reset/{token}"
+
+
 def same_site_path(target: object) -> str | None:
     r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
 

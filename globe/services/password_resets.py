@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models.accounts import PasswordReset, User
 from ..models.base import utcnow
 from ..permissions import require
-from ..urls import site_address
+from ..urls import password_reset_path, site_address
 from . import outbox
 from .accounts import _check_password, _end_sessions, find_user_by_email, hash_password, hash_token
 from .validation import Checker
@@ -49,10 +49,6 @@ class ResetLinkGone(GlobeError):
     title = "This link no longer works"
 
 
-def reset_path(token: str) -> str:
-    return f"/password-reset/{token}"
-
-
 def request_reset(actor, *, email: str, now: datetime | None = None) -> None:
     """Someone forgot their password: email a link to the address if it has an active account.
 
@@ -80,7 +76,7 @@ def _queue_reset(user: User | None, reason: str, now: datetime) -> None:
     hours = float(current_app.config["PASSWORD_RESET_HOURS"])
     record = PasswordReset(user_id=user.id if user else None, token_hash=hash_token(token), created_at=now,
                            expires_at=now + timedelta(hours=hours))
-    email = _email(user.display_name if user else "", reason, _public_address() + reset_path(token), hours)
+    email = _email(user.display_name if user else "", reason, _public_address() + password_reset_path(token), hours)
     if user is None:
         return
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.expires_at < now))
