@@ -17,7 +17,8 @@ def make_user(name: str | None = None, *, email: str | None = None, admin: bool 
     wanted = name = name or f"User {n}"
     while imitated_name(name):  # suites sharing one site (the browser tests) meet a protected name again
         name = f"{wanted} {next(_counter)}"
-    user = accounts.register_user(email=email or f"user{n}@example.org", display_name=name, password=PASSWORD)
+    user = accounts.register_user(email=email or f"user{n}@example.org", display_name=name, password=PASSWORD,
+                                  verified=True)
     if admin or mentor or curator or expertise:
         accounts.set_site_roles(SYSTEM, user, is_admin=admin, is_mentor=mentor, is_curator=curator,
                                 expertise=expertise)

@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     # An admin's suspension: the person cannot sign in or use a token until reactivated.
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     suspension_reason: Mapped[str] = mapped_column(String(500), default="")
+    # When the person proved they read mail at `email` (None: not yet; see GLOBE_REQUIRE_EMAIL_VERIFICATION).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     memberships = relationship("Membership", back_populates="user", foreign_keys="Membership.user_id",
                                cascade="all, delete-orphan")
@@ -46,6 +48,10 @@ class User(UserMixin, db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def site_roles(self) -> list[str]:
