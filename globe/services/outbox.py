@@ -22,9 +22,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Row
 
 from ..db import current_transaction, transaction
+from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..models.base import utcnow
-from ..models.outbox import OutboxMessage
+from ..models.outbox import STATUSES, OutboxMessage
+from ..permissions import require
 
 SMTP_SECURITY = ("starttls", "ssl", "none")
 BATCH = 20
@@ -289,3 +291,37 @@ def status() -> dict:
     oldest = db.session.scalar(select(func.min(OutboxMessage.created_at))
                                .where(OutboxMessage.status.in_(("queued", "sending"))))
     return {**{name: counts.get(name, 0) for name in ("queued", "sending", "sent", "failed")}, "oldest_waiting": oldest}
+
+
+# --- the admins' Outgoing email page ---------------------------------------------------------
+
+def list_messages(actor, *, status: str = "", page: int = 1, per_page: int = 50) -> tuple[list[OutboxMessage], int]:
+    """Messages newest first, optionally of one status, with the count of all that match."""
+    require(actor, "site.admin")
+    query = select(OutboxMessage)
+    if status in STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(OutboxMessage.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def get_message(actor, message_id: int) -> OutboxMessage:
+    require(actor, "site.admin")
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound("No such message in the outbox.")
+    return message
+
+
+def resend(actor, message_id: int) -> OutboxMessage:
+    """Queue a sent or failed message again, with fresh tries (and its original Message-ID, so a mail
+    program that already has it shows it once)."""
+    message = get_message(actor, message_id)
+    if message.status not in ("sent", "failed"):
+        raise Conflict("This message is still waiting to be sent.")
+    with transaction():
+        message.status, message.attempts, message.last_error = "queued", 0, None
+        message.next_attempt_at, message.sent_at, message.claimed_by = utcnow(), None, None
+        current_transaction().after_commit_once("outbox.send", schedule_sending)
+    return message

@@ -1,16 +1,20 @@
-"""Site administration: people, their site-wide roles (admin, mentor, curator), suspension and reset emails."""
+"""Site administration: people, their site-wide roles (admin, mentor, curator), suspension and reset emails,
+and the outgoing email."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..errors import InvalidInput
+from ..converters import page_or_first
+from ..errors import Conflict, InvalidInput
 from ..errors_web import error_message
 from ..forms.accounts import SiteRolesForm, SuspensionForm
 from ..forms.communities import ConfirmForm
+from ..models.outbox import STATUSES
 from ..permissions import require
-from ..services import accounts, password_resets
+from ..services import accounts, outbox, password_resets
 from . import form_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+EMAIL_PER_PAGE = 50
 
 
 @bp.route("/people")
@@ -69,3 +73,35 @@ def send_password_reset(user_id: int):
         else:
             flash(f"A link to choose a new password was emailed to {user.display_name}.", "success")
     return redirect(url_for("admin.roles", user_id=user.id))
+
+
+@bp.route("/email")
+@login_required
+def outgoing_email():
+    status = request.args.get("status", "")
+    page = page_or_first(request.args.get("page"))
+    messages, total = outbox.list_messages(current_user, status=status, page=page, per_page=EMAIL_PER_PAGE)
+    return render_template("admin/outgoing_email.html", messages=messages, total=total, page=page,
+                           per_page=EMAIL_PER_PAGE, status=status if status in STATUSES else "",
+                           statuses=STATUSES, counts=outbox.status(), resend_form=ConfirmForm())
+
+
+@bp.route("/email/<int:message_id>")
+@login_required
+def email_message(message_id: int):
+    return render_template("admin/email_message.html", message=outbox.get_message(current_user, message_id),
+                           resend_form=ConfirmForm())
+
+
+@bp.route("/email/<int:message_id>/resend", methods=["POST"])
+@login_required
+def resend_email(message_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            message = outbox.resend(current_user, message_id)
+        except Conflict as err:
+            flash(error_message(err), "error")
+        else:
+            flash(f"The message to {message.to_address} is queued to be sent again.", "success")
+    return redirect(url_for("admin.email_message", message_id=message_id))
+
