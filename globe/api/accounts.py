@@ -4,7 +4,7 @@ from flask_limiter.util import get_remote_address
 
 from ..errors import InvalidInput, PermissionDenied, Unauthorized
 from ..extensions import limiter
-from ..services import accounts, communities, password_resets
+from ..services import account_deletion, accounts, communities, password_resets
 from .common import actor, bp, iso, json_body
 
 
@@ -92,6 +92,16 @@ def change_password():
     data = json_body(text=("current_password", "new_password"))
     accounts.change_password(caller, current_password=data.get("current_password", ""),
                              new_password=data.get("new_password", ""))
+    return "", 204
+
+
+@bp.route("/me", methods=["DELETE"])
+@limiter.limit(_limit, key_func=_account_key, deduct_when=_not_changed)
+def delete_me():
+    """Delete the caller's account, proven by the password (204); 422 wrong password, 409 hand over first."""
+    caller = _signed_in_caller()
+    data = json_body(text=("password",))
+    account_deletion.delete_account(caller, password=data.get("password", ""))
     return "", 204
 
 

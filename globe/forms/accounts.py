@@ -81,3 +81,8 @@ class ResetPasswordForm(BaseForm):
                              description="At least 8 characters.")
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("password", "Passwords do not match.")])
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=256)],
+                             description="To confirm that it is you.")

@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     suspension_reason: Mapped[str] = mapped_column(String(500), default="")
     # When the person proved they read mail at `email` (None: not yet; see GLOBE_REQUIRE_EMAIL_VERIFICATION).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the person deleted their account: the row stays as an anonymised "Former member" so what they
+    # contributed keeps an author (see globe/services/account_deletion.py).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     memberships = relationship("Membership", back_populates="user", foreign_keys="Membership.user_id",
                                cascade="all, delete-orphan")
@@ -48,6 +51,10 @@ class User(UserMixin, db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def email_verified(self) -> bool:

@@ -57,7 +57,7 @@ def find_user_by_email(email: str) -> User | None:
 def find_people(actor, *, text: str = "", limit: int = 200) -> list[User]:
     """Accounts for the admins' people page, by name; `text` matches part of a name or an email."""
     require(actor, "site.admin")
-    query = select(User).order_by(User.display_name).limit(limit)
+    query = select(User).where(User.deleted_at.is_(None)).order_by(User.display_name).limit(limit)
     if text:
         query = query.where(or_(User.email.contains(text.lower(), autoescape=True),
                                 func.lower(User.display_name).contains(text.lower(), autoescape=True)))

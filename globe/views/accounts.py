@@ -8,6 +8,7 @@ from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms.accounts import (
     ChangePasswordForm,
+    DeleteAccountForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
@@ -16,7 +17,7 @@ from ..forms.accounts import (
     TokenForm,
 )
 from ..forms.communities import ConfirmForm
-from ..services import accounts, communities, notifications, password_resets
+from ..services import account_deletion, accounts, communities, notifications, password_resets
 from ..services.password_resets import ResetLinkGone, ResetLinkUnknown
 from ..urls import same_site_path
 from . import form_status, safe_next
@@ -163,6 +164,8 @@ def profile():
 @bp.route("/people/<int:user_id>")
 def person(user_id: int):
     user = accounts.get_user(user_id)
+    if user.is_deleted:  # nothing personal is left to show
+        return render_template("accounts/former_member.html"), 404
     memberships = communities.memberships_seen_by(current_user, user)
     return render_template("accounts/profile.html", user=user, memberships=memberships, own=False)
 
@@ -243,3 +246,29 @@ def open_notification(notification_id: int):
     """Follow a notice's link: it is marked read on the way (only the viewer's own notices)."""
     address = notifications.open_notification(current_user, notification_id)
     return redirect(same_site_path(address) or url_for("accounts.notifications_page"))
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def delete_account():
+    """What deleting the account does, confirmed with the password; refused while roles need handing over."""
+    form = DeleteAccountForm()
+    blockers = account_deletion.blockers_of(current_user)
+    if form.validate_on_submit() and not blockers:
+        try:
+            account_deletion.delete_account(current_user, password=form.password.data)
+        except InvalidInput as err:
+            form.add_errors(err.fields)
+        except account_deletion.AccountDeletionRefused as err:  # became the last one since the page was shown
+            blockers = err.blockers
+        else:
+            logout_user()  # the login session is already gone on the server; forget the cookies too
+            return redirect(url_for("accounts.account_deleted"))
+    status = 409 if blockers and form.is_submitted() else form_status(form)
+    return render_template("accounts/delete_account.html", form=form, blockers=blockers), status
+
+
+@bp.route("/account-deleted")
+def account_deleted():
+    return render_template("accounts/account_deleted.html")
