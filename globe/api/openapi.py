@@ -129,7 +129,18 @@ def _accounts() -> dict:
                             required=("email", "password")),
             description="Rate-limited like the login form: failed attempts count per address and per email.")},
         "/me": {"get": op("getMe", "The caller, with their communities and roles", "accounts",
-                          {"200": _ok(ref("Me"))}, security=TOKEN_REQUIRED)},
+                          {"200": _ok(ref("Me"))}, security=TOKEN_REQUIRED),
+                "delete": op(
+                    "deleteMe", "Delete your account, proven by your password", "accounts",
+                    {"204": {"description": "Deleted: every token and browser of the account stops working."}},
+                    errors=(403, 409, 429), security=TOKEN_REQUIRED,
+                    body=_json_body({"password": STR}, required=("password",)),
+                    description="Your profile, boards, memberships, notifications, tokens and sessions go; what "
+                                "you contributed to communities stays, shown as by \"Former member\", and the "
+                                "address can register again. A wrong password answers 422 and deletes nothing; "
+                                "409 while you are a community's only facilitator or the site's only admin (hand "
+                                "over first); 403 with a read-only token. Failed attempts are rate-limited per "
+                                "account like the login form.")},
         "/me/password": {"put": op(
             "changeMyPassword", "Change your password, proven by the current one", "accounts",
             {"204": {"description": "Changed."}}, errors=(429,), security=TOKEN_REQUIRED,
