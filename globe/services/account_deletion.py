@@ -99,7 +99,7 @@ def delete_account(actor, *, password: str, now: datetime | None = None) -> None
     if not check_password_hash(actor.password_hash, password or ""):
         raise InvalidInput({"password": ["This is not your password: nothing was deleted."]})
     with transaction():
-        _lock_facilitated_communities(actor)
+        _lock_what_the_refusals_read(actor)
         if blockers := blockers_of(actor):
             raise AccountDeletionRefused(blockers)
         _queue_confirmation(actor)
@@ -109,13 +109,17 @@ def delete_account(actor, *, password: str, now: datetime | None = None) -> None
     actor.current_session_key = None
 
 
-def _lock_facilitated_communities(user: User) -> None:
-    """Two facilitators of one community deleting their accounts at once are decided one after the other
-    (the same lock communities._ensure_other_facilitator takes), so the community keeps one of them."""
+def _lock_what_the_refusals_read(user: User) -> None:
+    """Two facilitators of one community (or the last two admins) deleting their accounts at once are
+    decided one after the other, so one of them stays: the same lock communities._ensure_other_facilitator
+    takes, in id order so that two deletions never wait for each other."""
     for community_id in db.session.scalars(select(Membership.community_id).where(
             Membership.user_id == user.id, Membership.status == "active", Membership.role == "facilitator")
             .order_by(Membership.community_id)):
         lock_row(Community, community_id)
+    if user.is_admin:
+        for admin_id in db.session.scalars(select(User.id).where(User.is_admin.is_(True)).order_by(User.id)):
+            lock_row(User, admin_id)
 
 
 def _queue_confirmation(user: User) -> None:
