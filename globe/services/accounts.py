@@ -45,7 +45,7 @@ def normalize_email(email: str) -> str:
 
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or user.is_deleted:  # a deleted account's row is only an author for its contributions
         raise NotFound("No such user.")
     return user
 

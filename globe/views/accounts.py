@@ -164,8 +164,6 @@ def profile():
 @bp.route("/people/<int:user_id>")
 def person(user_id: int):
     user = accounts.get_user(user_id)
-    if user.is_deleted:  # nothing personal is left to show
-        return render_template("accounts/former_member.html"), 404
     memberships = communities.memberships_seen_by(current_user, user)
     return render_template("accounts/profile.html", user=user, memberships=memberships, own=False)
 
