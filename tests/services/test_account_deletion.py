@@ -18,6 +18,7 @@ from globe.models.resources import Board, BoardItem, Resource
 from globe.models.wiki_pages import WikiRevision
 from globe.permissions import Anonymous
 from globe.services import (
+    account_deletion,
     accounts,
     boards,
     incubator,
@@ -189,6 +190,16 @@ def test_search_finds_the_contributions_but_never_the_old_name(cop, zeb):
     assert search.search(viewer, text="xylophone").total == 2
     assert "Zebulon" not in str(search.search(viewer, text="xylophone").hits)
 
+
+
+def test_every_contribution_is_queued_for_reindexing(cop, zeb, monkeypatch):
+    page = make_page(cop, "Drills", "Repeat after me.", author=zeb)
+    resource = resources.add_resource(zeb, cop, url="https://example.org/d", title="Drill cards")
+    proposal = incubator.create_proposal(zeb, **PROPOSAL)
+    queued = []
+    monkeypatch.setattr(account_deletion, "queue_for_indexing", lambda *item: queued.append(item))
+    delete_account(zeb, password=PASSWORD)
+    assert sorted(queued) == sorted([("wiki", page.id), ("resource", resource.id), ("project", proposal.id)])
 
 def test_an_admin_cannot_act_on_a_deleted_account(cop, zeb):
     delete_account(zeb, password=PASSWORD)
