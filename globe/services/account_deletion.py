@@ -158,7 +158,7 @@ def _remove_personal_data(user: User) -> None:
     # An unanswered invitation to a proposal's team goes; an active team member stays, as a former member.
     db.session.execute(delete(TeamMember).where(TeamMember.user_id == user.id, TeamMember.status != "active"))
     _decline_open_assignments(user)
-    db.session.expire_all()
+    db.session.expire_all()  # objects loaded earlier (the person's memberships, tokens...) are stale now
 
 
 def _decline_open_assignments(user: User) -> None:

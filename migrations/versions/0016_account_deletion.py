@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'  # TEMP: 0015 in the final commit
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
