@@ -83,8 +83,9 @@ def qr_code_svg(text: str) -> Markup:
     """`text` as a QR code in an inline SVG, drawn on the server (no script, no image request), black on white
     whatever the page's colours so that every camera reads it."""
     code = segno.make(text, error="m")
-    return Markup(code.svg_inline(scale=5, border=4, dark="#000", light="#fff", svgclass="qr-code",
-                                  title="QR code for your authenticator app"))
+    svg = code.svg_inline(scale=5, border=4, dark="#000", light="#fff", svgclass="qr-code",
+                          title="QR code for your authenticator app")
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
 def confirm_setup(actor, *, code: str, now: datetime | None = None) -> list[str]:

@@ -244,3 +244,19 @@ def test_the_disable_command_turns_it_off(app, mei):
     assert again.exit_code != 0 and "has not turned" in again.output
     unknown = app.test_cli_runner().invoke(args=["globe", "disable-2fa", "--email", "nobody@example.org"])
     assert unknown.exit_code != 0
+
+
+def test_an_admin_turns_it_off_from_the_people_page(app, web, make_web, mei):
+    turn_on(mei)
+    make_user("Ada", email="ada@example.org", admin=True)
+    web.login("ada@example.org")
+    roles_page = f"/admin/people/{mei.id}/roles"
+    assert "Turn off two-factor sign-in" in web.get(roles_page).get_data(as_text=True)
+    member = make_web()
+    member.login(make_user().email)
+    assert member.post(f"/admin/people/{mei.id}/two-factor/off", token_from="/profile").status_code == 403
+    assert two_factor.is_enabled(db.session.get(type(mei), mei.id))
+    response = web.post(f"/admin/people/{mei.id}/two-factor/off", token_from=roles_page)
+    assert response.status_code == 302
+    assert not two_factor.is_enabled(db.session.get(type(mei), mei.id))
+    assert "is off for Mei" in web.get(roles_page).get_data(as_text=True)
