@@ -260,3 +260,14 @@ def test_an_admin_turns_it_off_from_the_people_page(app, web, make_web, mei):
     assert response.status_code == 302
     assert not two_factor.is_enabled(db.session.get(type(mei), mei.id))
     assert "is off for Mei" in web.get(roles_page).get_data(as_text=True)
+
+
+def test_an_api_token_for_an_account_with_two_factor_needs_a_code(web, mei):
+    turn_on(mei)
+    body = {"email": mei.email, "password": PASSWORD, "name": "script"}
+    assert web.open("/api/v1/tokens", method="POST", json=body).status_code == 401
+    assert web.open("/api/v1/tokens", method="POST", json={**body, "code": wrong_code(mei)}).status_code == 401
+    response = web.open("/api/v1/tokens", method="POST", json={**body, "code": app_code(mei)})
+    assert response.status_code == 201
+    token = response.get_json()["token"]
+    assert web.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
