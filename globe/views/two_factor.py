@@ -64,6 +64,8 @@ def _pending_user():
 @limiter.limit(_limit, methods=["POST"], key_func=_pending_key, deduct_when=_failed)
 def sign_in_code():
     user, pending = _pending_user()
+    if user is None and current_user.is_authenticated:
+        return redirect(url_for("main.home"))
     if user is None:
         flash("Please log in again: signing in was not finished within five minutes.", "error")
         return redirect(url_for("accounts.login"))
@@ -168,5 +170,4 @@ def keep_staff_on_set_up():
         return None
     if not two_factor.must_turn_on(current_user):
         return None
-    flash("This site asks admins and curators to turn on two-factor sign-in before going on.", "warning")
-    return redirect(url_for("two_factor.settings"))
+    return redirect(url_for("two_factor.settings"))  # the page says why

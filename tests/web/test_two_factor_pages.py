@@ -212,7 +212,8 @@ def test_admins_must_turn_it_on_when_the_site_requires_it(app, web):
     for page in ("/", "/profile", "/admin/people"):
         response = web.get(page)
         assert response.status_code == 302 and response.location.endswith("/profile/two-factor"), page
-    assert web.get("/profile/two-factor").status_code == 200
+    page = web.get("/profile/two-factor")
+    assert page.status_code == 200 and "asks its admins and curators" in page.get_data(as_text=True)
     secret = db.session.get(type(admin), admin.id).totp_secret
     web.post("/profile/two-factor/confirm", {"code": pyotp.TOTP(secret).now()}, token_from="/profile/two-factor")
     assert web.get("/admin/people").status_code == 200
