@@ -109,6 +109,8 @@ def verify_sign_in(user: User, code: str, *, now: datetime | None = None) -> Sec
     """The second step of signing in: the app's code or a recovery code, each accepted once.
 
     Raises InvalidInput({"code": [...]}) when neither matches."""
+    if not (code or "").strip():
+        raise InvalidInput({"code": ["Enter the code your app shows now, or one of your recovery codes."]})
     now = now or utcnow()
     with transaction():
         if _accept_app_code(user, code, now):

@@ -111,6 +111,7 @@ def test_a_wrong_code_is_refused_and_the_same_code_cannot_be_used_twice(web, mak
     password_step(web)
     response = second_step(web, code=wrong_code(mei))
     assert response.status_code == 400 and "not right" in response.get_data(as_text=True)
+    assert "Enter the code" in second_step(web, code="").get_data(as_text=True)
     code = app_code(mei)
     assert second_step(web, code=code).status_code == 302
 
