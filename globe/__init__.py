@@ -80,10 +80,11 @@ def _register_blueprints(app: Flask) -> None:
         oai,
         resources,
         search,
+        two_factor,
         wiki_pages,
     )
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
-                      resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp):
+                      resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, two_factor.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

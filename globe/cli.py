@@ -199,5 +199,21 @@ def set_password(email, password_stdin):
     click.echo(f"Password set for {user.email}; every browser they were signed in with is signed out.")
 
 
+@globe_cli.command("disable-2fa")
+@click.option("--email", required=True, help="The account's email address.")
+def disable_2fa(email):
+    """Turn off someone's two-factor sign-in (a lost phone and no recovery code); they are told by email."""
+    from .services import accounts, two_factor
+    _require_schema()
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {email!r}.")
+    try:
+        two_factor.turn_off_for(accounts.SYSTEM, user)
+    except GlobeError as err:
+        _fail(err)
+    click.echo(f"Two-factor sign-in is off for {user.email}: their password alone signs them in.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(globe_cli)

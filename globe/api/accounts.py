@@ -4,7 +4,7 @@ from flask_limiter.util import get_remote_address
 
 from ..errors import InvalidInput, PermissionDenied, Unauthorized
 from ..extensions import limiter
-from ..services import account_deletion, accounts, communities, password_resets
+from ..services import account_deletion, accounts, communities, password_resets, two_factor
 from .common import actor, bp, iso, json_body
 
 
@@ -48,18 +48,29 @@ def _signed_in_caller():
 @limiter.limit(_limit, deduct_when=_failed)
 @limiter.limit(_limit, key_func=_email_key, deduct_when=_failed)
 def issue_token():
-    data = json_body(text=("scope",))
+    data = json_body(text=("scope", "code"))
     user = accounts.authenticate(str(data.get("email", "")), str(data.get("password", "")))
     if user is None:
         raise Unauthorized("Email or password is incorrect.")
     if refusal := accounts.sign_in_refusal(user):
         raise PermissionDenied(refusal)
+    if two_factor.is_enabled(user):
+        _check_second_factor(user, data.get("code", ""))
     days = data.get("expires_in_days", current_app.config["TOKEN_DEFAULT_DAYS"])
     if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
         raise InvalidInput({"expires_in_days": ["expires_in_days must be a whole number of days, or null."]})
     token, plain = accounts.create_token(user, name=str(data.get("name") or "API token"), expires_in_days=days,
                                          scope=data.get("scope", "write"))
     return jsonify({"token": plain, "expires": iso(token.expires_at), "id": token.id, "scope": token.scope}), 201
+
+
+def _check_second_factor(user, code: str) -> None:
+    """A token is as good as a signed-in browser: an account with two-factor sign-in gets one with its code only."""
+    try:
+        two_factor.verify_sign_in(user, code)
+    except InvalidInput:
+        raise Unauthorized("This account uses two-factor sign-in: send the code its app shows now (or a recovery "
+                           "code) as \"code\".") from None
 
 
 @bp.route("/me")

@@ -125,9 +125,13 @@ def _accounts() -> dict:
                                                                                 "null: never."}),
                              "scope": {"type": "string", "enum": ["read", "write"],
                                        "description": "read: GET requests only (any other answers 403). "
-                                                      "Default: write."}},
+                                                      "Default: write."},
+                             "code": {**STR, "description": "Required when the account uses two-factor sign-in: "
+                                                            "the app's current six-digit code or a recovery code "
+                                                            "(each accepted once)."}},
                             required=("email", "password")),
-            description="Rate-limited like the login form: failed attempts count per address and per email.")},
+            description="Rate-limited like the login form: failed attempts count per address and per email. An "
+                        "account with two-factor sign-in needs `code` too (401 without a right one).")},
         "/me": {"get": op("getMe", "The caller, with their communities and roles", "accounts",
                           {"200": _ok(ref("Me"))}, security=TOKEN_REQUIRED),
                 "delete": op(

@@ -16,6 +16,7 @@ from .oai import OaiTombstone
 from .outbox import OutboxMessage
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
 from .search_queue import SearchDrainLease, SearchQueueItem
+from .two_factor import RecoveryCode
 from .wiki_pages import (
                         KnowledgeBaseComment,
                         KnowledgeBaseRequest,
@@ -30,4 +31,4 @@ __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notific
            "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource",
            "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
            "OaiTombstone", "OutboxMessage", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink",
-           "WikiPage", "WikiRedirect", "WikiRevision"]
+           "WikiPage", "WikiRedirect", "WikiRevision", "RecoveryCode"]

@@ -35,6 +35,11 @@ class User(UserMixin, db.Model):
     # When the person deleted their account: the row stays as an anonymised "Former member" so what they
     # contributed keeps an author (see globe/services/account_deletion.py).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Two-factor sign-in (globe/services/two_factor.py): the TOTP secret (base32, set while setting up, used once
+    # totp_enabled_at is set) and the time step of the last code accepted, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(nullable=True)
 
     memberships = relationship("Membership", back_populates="user", foreign_keys="Membership.user_id",
                                cascade="all, delete-orphan")

@@ -17,10 +17,11 @@ from ..forms.accounts import (
     TokenForm,
 )
 from ..forms.communities import ConfirmForm
-from ..services import account_deletion, accounts, communities, notifications, password_resets
+from ..services import account_deletion, accounts, communities, notifications, password_resets, two_factor
 from ..services.password_resets import ResetLinkGone, ResetLinkUnknown
 from ..urls import same_site_path
 from . import form_status, safe_next
+from .two_factor import ask_for_second_factor
 
 bp = Blueprint("accounts", __name__)
 
@@ -75,6 +76,8 @@ def login():
             form.form_errors.append("Email or password is incorrect.")
         elif refusal := accounts.sign_in_refusal(user):
             form.form_errors.append(refusal)
+        elif two_factor.is_enabled(user):
+            return ask_for_second_factor(user, remember=form.remember.data, next_url=safe_next(url_for("main.home")))
         else:
             sign_in(user, remember=form.remember.data)
             flash(f"Logged in as {user.display_name}.", "success")
@@ -120,6 +123,9 @@ def reset_password(token: str):
 def _signed_in_after_reset(user):
     if current_user.is_authenticated:
         sign_out()
+    if two_factor.is_enabled(user):  # the emailed link replaces the password, not the second factor
+        flash("Your password is changed, and every browser and device is signed out.", "success")
+        return ask_for_second_factor(user, remember=False, next_url=url_for("main.home"))
     sign_in(user)
     flash("Your password is changed, and every other browser and device is signed out.", "success")
     return redirect(url_for("main.home"))

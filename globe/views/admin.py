@@ -10,7 +10,7 @@ from ..forms.accounts import SiteRolesForm, SuspensionForm
 from ..forms.communities import ConfirmForm
 from ..models.outbox import STATUSES
 from ..permissions import require
-from ..services import accounts, outbox, password_resets
+from ..services import accounts, outbox, password_resets, two_factor
 from . import form_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -72,6 +72,21 @@ def send_password_reset(user_id: int):
             flash(error_message(err), "error")
         else:
             flash(f"A link to choose a new password was emailed to {user.display_name}.", "success")
+    return redirect(url_for("admin.roles", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/two-factor/off", methods=["POST"])
+@login_required
+def turn_off_two_factor(user_id: int):
+    """For someone who lost their phone and their recovery codes (they are told by email)."""
+    user = accounts.get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            two_factor.turn_off_for(current_user, user)
+        except Conflict as err:
+            flash(error_message(err), "error")
+        else:
+            flash(f"Two-factor sign-in is off for {user.display_name}; they were told by email.", "success")
     return redirect(url_for("admin.roles", user_id=user.id))
 
 
