@@ -12,6 +12,7 @@ from .incubator import (
                         TeamMember,
                         TimelineEvent,
 )
+from .login_throttle import LoginDevice, LoginFailure, LoginWarning, SignInLink
 from .oai import OaiTombstone
 from .outbox import OutboxMessage
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
@@ -30,4 +31,4 @@ __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notific
            "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource",
            "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
            "OaiTombstone", "OutboxMessage", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink",
-           "WikiPage", "WikiRedirect", "WikiRevision"]
+           "WikiPage", "WikiRedirect", "WikiRevision", "LoginDevice", "LoginFailure", "LoginWarning", "SignInLink"]
