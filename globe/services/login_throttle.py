@@ -23,6 +23,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..db import transaction
 from ..errors import GlobeError
@@ -115,14 +116,26 @@ def _warn_owner(user: User | None, email_hash: str, now: datetime) -> None:
         select(func.count(), func.count(LoginFailure.address_hash.distinct()))
         .where(LoginFailure.email_hash == email_hash, LoginFailure.created_at > now - WARNING_INTERVAL)).one()
     email = _warning_email(user.display_name if user else "", attempts, addresses)
-    warned = db.session.get(LoginWarning, user.id) if user else None
-    if user is None or user.is_suspended or (warned and warned.sent_at > now - WARNING_INTERVAL):
+    if user is None or user.is_suspended or not _claim_warning(user.id, now):
         return
-    if warned is None:
-        db.session.add(LoginWarning(user_id=user.id, sent_at=now))
-    else:
-        warned.sent_at = now
     outbox.queue_email(to_address=user.email, to_name=user.display_name, **email)
+
+
+def _claim_warning(user_id: int, now: datetime) -> bool:
+    """Whether this request is the one to warn now: of two workers recording failures at once, one wins."""
+    claimed = db.session.execute(update(LoginWarning).where(LoginWarning.user_id == user_id,
+                                                            LoginWarning.sent_at <= now - WARNING_INTERVAL)
+                                 .values(sent_at=now).execution_options(synchronize_session=False))
+    if claimed.rowcount:
+        return True
+    if db.session.get(LoginWarning, user_id) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(LoginWarning(user_id=user_id, sent_at=now))
+    except IntegrityError:
+        return False
+    return True
 
 
 WARNING_HTML = Markup("""<!doctype html>

@@ -73,9 +73,9 @@ def login():
     if form.validate_on_submit():
         attempt = login_throttle.attempt_login(form.email.data, form.password.data, address=request.remote_addr or "",
                                                device_cookie=device_cookie())
-        user = attempt.user
         if attempt.wait_seconds:
             return _asked_to_wait(form, attempt.wait_seconds)
+        user = attempt.user
         if user is None:
             form.form_errors.append("Email or password is incorrect.")
         elif refusal := accounts.sign_in_refusal(user):

@@ -72,6 +72,7 @@ def test_a_new_browser_is_told_how_long_to_wait_and_never_whether_the_password_w
     assert right.status_code == wrong.status_code == 429
     page = right.get_data(as_text=True)
     assert "must wait <strong>2 seconds</strong>" in page and "Email me a sign-in link" in page
+    assert f'value="{OWNER}"' in page.split("Email me a sign-in link")[0].split("link-heading")[-1]
     assert page == wrong.get_data(as_text=True)
 
 
@@ -85,6 +86,7 @@ def test_the_right_password_during_a_wait_gets_a_sign_in_link_that_works_once(ap
     [path] = LINK_RE.findall(link_email.text_body)
     assert f'href="{SITE}{path}"' in link_email.html_body
     assert newcomer.get(path).status_code == 200  # opening the link (a mail scanner may) does not use it
+    assert newcomer.post(path, csrf=False).status_code == 400
     signed_in = newcomer.post(path, token_from=path)
     assert signed_in.status_code == 302
     assert "Mei" in newcomer.get("/profile").get_data(as_text=True)
