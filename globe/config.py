@@ -26,7 +26,14 @@ DEFAULTS: dict[str, object] = {
     "MAX_UPLOAD_BYTES": 100 * MB,
     "MAX_WIKI_PAGE_BYTES": MB // 2,  # 512 KB: ~80,000 words; see "Hostile Markdown" in docs/benchmarks.md
     "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug method; tests use a cheap one for speed
-    "LOGIN_RATE_LIMIT": "10 per minute",  # per IP and per account, failed attempts only
+    "LOGIN_RATE_LIMIT": "10 per minute",  # forgotten passwords, password changes, API tokens (failures only)
+    # Login page: failed attempts per IP address (a school may share one), then per account from new browsers.
+    "LOGIN_IP_RATE_LIMIT": "60 per minute",
+    "LOGIN_FAILURES_BEFORE_BACKOFF": 5,  # wrong passwords from new browsers within the window before waits begin
+    "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+    "LOGIN_BACKOFF_MAX_SECONDS": 15 * 60,  # the wait doubles after each further failure, up to this
+    "LOGIN_DEVICE_COOKIE_DAYS": 365,  # a browser that signed in stays trusted this long after its last sign-in
+    "LOGIN_LINK_MINUTES": 15,  # an emailed sign-in link works once, for this long
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,

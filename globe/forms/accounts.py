@@ -31,6 +31,12 @@ class LoginForm(BaseForm):
     remember = BooleanField("Keep me logged in")
 
 
+class SignInLinkForm(BaseForm):
+    """Asked for while new browsers must wait: the password again, and a link comes by email if it is right."""
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+
+
 class ChangePasswordForm(BaseForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
     new_password = PasswordField("New password", validators=[DataRequired()],  # lengths: the service's rules

@@ -12,6 +12,7 @@ from .incubator import (
                         TeamMember,
                         TimelineEvent,
 )
+from .login_throttle import LoginDevice, LoginFailure, LoginWarning, SignInLink
 from .oai import OaiTombstone
 from .outbox import OutboxMessage
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
@@ -31,4 +32,5 @@ __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notific
            "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource",
            "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
            "OaiTombstone", "OutboxMessage", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink",
-           "WikiPage", "WikiRedirect", "WikiRevision", "RecoveryCode"]
+           "WikiPage", "WikiRedirect", "WikiRevision", "LoginDevice", "LoginFailure", "LoginWarning", "SignInLink",
+           "RecoveryCode"]

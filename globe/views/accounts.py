@@ -3,7 +3,7 @@ invitations and API tokens."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from ..auth import sign_in, sign_out
+from ..auth import device_cookie, sign_in, sign_out
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms.accounts import (
@@ -14,10 +14,20 @@ from ..forms.accounts import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    SignInLinkForm,
     TokenForm,
 )
 from ..forms.communities import ConfirmForm
-from ..services import account_deletion, accounts, communities, notifications, password_resets, two_factor
+from ..services import (
+    account_deletion,
+    accounts,
+    communities,
+    login_throttle,
+    notifications,
+    password_resets,
+    two_factor,
+)
+from ..services.login_throttle import SignInLinkGone, SignInLinkUnknown
 from ..services.password_resets import ResetLinkGone, ResetLinkUnknown
 from ..urls import same_site_path
 from . import form_status, safe_next
@@ -30,8 +40,8 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _email_key() -> str:
-    return "login:" + accounts.normalize_email(request.form.get("email", ""))
+def _login_ip_limit() -> str:
+    return current_app.config["LOGIN_IP_RATE_LIMIT"]
 
 
 def _reset_email_key() -> str:
@@ -66,12 +76,16 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@limiter.limit(_login_ip_limit, methods=["POST"], deduct_when=_failed)
 def login():
+    """Per account, only browsers that never signed in to it are slowed down (globe/services/login_throttle.py)."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        attempt = login_throttle.attempt_login(form.email.data, form.password.data, address=request.remote_addr or "",
+                                               device_cookie=device_cookie())
+        if attempt.wait_seconds:
+            return _asked_to_wait(form, attempt.wait_seconds)
+        user = attempt.user
         if user is None:
             form.form_errors.append("Email or password is incorrect.")
         elif refusal := accounts.sign_in_refusal(user):
@@ -83,6 +97,51 @@ def login():
             flash(f"Logged in as {user.display_name}.", "success")
             return redirect(safe_next(url_for("main.home")))
     return render_template("accounts/login.html", form=form), form_status(form)
+
+
+def _asked_to_wait(form: LoginForm, seconds: int):
+    """429 with how long to wait, and the offer of a sign-in link by email; the same whatever the password."""
+    link_form = SignInLinkForm(formdata=None, prefix="link", email=form.email.data)
+    response = render_template("accounts/login.html", form=form, wait=_duration(seconds), link_form=link_form)
+    return response, 429, {"Retry-After": str(seconds)}
+
+
+def _duration(seconds: int) -> str:
+    """'2 minutes 8 seconds', '1 second'."""
+    minutes, seconds = divmod(seconds, 60)
+    parts = [(minutes, "minute"), (seconds, "second")]
+    return " ".join(f"{count} {unit}{'s' if count != 1 else ''}" for count, unit in parts if count)
+
+
+@bp.route("/login/email-link", methods=["POST"])
+@limiter.limit(_login_ip_limit)
+def email_sign_in_link():
+    form = SignInLinkForm(prefix="link")
+    if form.validate_on_submit():
+        login_throttle.email_sign_in_link(form.email.data, form.password.data, address=request.remote_addr or "",
+                                          device_cookie=device_cookie())
+        return render_template("accounts/sign_in_link_sent.html", email=form.email.data)
+    return render_template("accounts/login.html", form=LoginForm(formdata=None), link_form=form), 400
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+def sign_in_with_link(token: str):
+    """The emailed link: a button (so that mail scanners opening the link do not use it up) that signs in."""
+    form = ConfirmForm()
+    try:
+        login_throttle.check_sign_in_link(token)
+        if form.validate_on_submit():
+            user = login_throttle.use_sign_in_link(token)
+            if current_user.is_authenticated:
+                sign_out()
+            if two_factor.is_enabled(user):  # the emailed link replaces the password, not the second factor
+                return ask_for_second_factor(user, remember=False, next_url=url_for("main.home"))
+            sign_in(user)
+            flash(f"Logged in as {user.display_name}.", "success")
+            return redirect(url_for("main.home"))
+    except (SignInLinkUnknown, SignInLinkGone) as err:
+        return render_template("accounts/sign_in_link_invalid.html", error=err), err.status
+    return render_template("accounts/sign_in_link.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -57,7 +57,7 @@ def failed_logins(config: dict, email: str, count: int) -> list[tuple[int, bool]
 def test_two_processes_sharing_redis_share_the_login_limit(app, tmp_path, redis_url):
     url, prefix = redis_url
     config = app_config(tmp_path, DATABASE_URL=app.config["DATABASE_URL"], REDIS_URL=url, REDIS_KEY_PREFIX=prefix,
-                        LOGIN_RATE_LIMIT="3 per minute")
+                        LOGIN_IP_RATE_LIMIT="3 per minute")
     assert failed_logins(config, "mei@example.org", 2) == [(400, False), (400, False)]
     assert failed_logins(config, "mei@example.org", 2) == [(400, False), (429, True)]
 

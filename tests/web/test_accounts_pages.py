@@ -64,14 +64,14 @@ def test_login_follows_next_only_to_a_path_on_this_site(web, app, next_value, lo
     assert response.headers["Location"] == location
 
 
-def test_login_is_rate_limited_per_account(web, app):
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+def test_login_from_a_new_browser_slows_down_per_account(web, app):
+    app.config["LOGIN_FAILURES_BEFORE_BACKOFF"] = 3
     make_user(email="mei@example.org")
     for _ in range(3):
         assert web.post("/login", {"email": "mei@example.org", "password": "wrong password"}).status_code == 400
     blocked = web.post("/login", {"email": "mei@example.org", "password": PASSWORD})
-    assert blocked.status_code == 429
-    assert "Too many attempts" in blocked.get_data(as_text=True)
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 2
+    assert "must wait <strong>2 seconds</strong>" in blocked.get_data(as_text=True)
 
 
 def test_logout_needs_a_post_with_csrf(web, app):
