@@ -54,11 +54,6 @@ class DecisionForm(BaseForm):
     message = StringField("Message (optional)", validators=[Length(max=2000)])
 
 
-class InviteForm(BaseForm):
-    email = EmailField("Email of the person to invite", validators=[DataRequired(), Length(max=254)])
-    message = TextAreaField("Message (optional)", validators=[Length(max=2000)])
-
-
 class RoleForm(BaseForm):
     user_id = HiddenField(validators=[DataRequired()])
     role = SelectField("Role", choices=[SelectChoice(role, role.capitalize()) for role in ROLES])

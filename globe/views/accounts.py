@@ -16,7 +16,7 @@ from ..forms.accounts import (
     TokenForm,
 )
 from ..forms.communities import ConfirmForm
-from ..services import accounts, communities, notifications, password_resets
+from ..services import accounts, communities, invitations, notifications, password_resets
 from ..services.password_resets import ResetLinkGone, ResetLinkUnknown
 from ..urls import same_site_path
 from . import form_status, safe_next
@@ -218,10 +218,10 @@ def revoke_token(token_id: int):
 def answer_invitation(slug: str, answer: str):
     community = communities.get_community(slug)
     if answer == "accept":
-        communities.accept_invitation(current_user, community)
+        invitations.accept_invitation(current_user, community)
         flash(f"Welcome to {community.name}!", "success")
         return redirect(url_for("communities.home", slug=community.slug))
-    communities.leave(current_user, community)
+    invitations.decline_invitation(current_user, community)
     flash("Invitation declined.", "success")
     return redirect(url_for("accounts.profile"))
 
