@@ -15,11 +15,11 @@ from ..forms.communities import (
 )
 from ..permissions import can, require, role_at_least
 from ..services import communities
+from ..services.invitations import ROLE_WITH_ARTICLE
 from . import form_status, int_arg
 from .invitations import invitations_section
 
 bp = Blueprint("communities", __name__)
-ROLE_WITH_ARTICLE = {"member": "a member", "editor": "an editor", "facilitator": "a facilitator"}
 
 
 @bp.route("/c/<slug>")

@@ -61,7 +61,7 @@ def _give_open_invitations_a_row(invitations):
         {"community_id": row.community_id, "email": row.email, "user_id": row.user_id, "role": row.role,
          "message": row.message or "", "invited_by_id": row.invited_by_id,
          "token_hash": hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
-         "created_at": row.created_at or now, "last_sent_at": row.created_at or now,
+         "created_at": now, "last_sent_at": now,
          "expires_at": now + timedelta(days=14)} for row in rows])
 
 
