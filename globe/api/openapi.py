@@ -184,8 +184,10 @@ def _communities() -> dict:
                        {"201": _ok(ref("Community"), "Created.")}, errors=(403,), security=TOKEN_REQUIRED,
                        body=_json_body({"slug": {**STR, "pattern": "^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"},
                                         "first_facilitator_email": {
-                                            **STR, "description": "Invited as its first facilitator; "
-                                                                  "default: you are the facilitator."},
+                                            **STR, "description": "Invited by email as its first "
+                                                                  "facilitator (an address without an account gets "
+                                                                  "a sign-up link); default: you are the "
+                                                                  "facilitator."},
                                         **COMMUNITY_SETTINGS}, required=("slug", "name", "domain")),
                        description="The creator becomes its first facilitator unless another person is named.")},
         "/communities/{slug}": {"get": op("getCommunity", "One community", "communities",

@@ -37,7 +37,8 @@ class NewCommunityForm(CommunityForm):
                        description="Lowercase letters, digits and hyphens; it cannot change later.")
     first_facilitator_email = EmailField("Email of its first facilitator (optional)", validators=[Length(max=254)],
                                          description="Leave empty to be the facilitator yourself; someone else is "
-                                                     "invited and becomes facilitator on accepting.")
+                                                     "invited by email (with a link to create their account if "
+                                                     "they have none) and becomes facilitator on accepting.")
 
 
 class JoinForm(BaseForm):
