@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         discovery,
         feeds,
         incubator,
+        invitations,
         knowledge_base,
         main,
         oai,
@@ -84,7 +85,8 @@ def _register_blueprints(app: Flask) -> None:
         wiki_pages,
     )
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
-                      resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, two_factor.bp):
+                      resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, two_factor.bp,
+                      invitations.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

@@ -56,6 +56,7 @@ DEFAULTS: dict[str, object] = {
     "TOKEN_DEFAULT_DAYS": 90,
     "PASSWORD_RESET_HOURS": 2,  # a "forgot your password?" link works once, for this long
     "REQUIRE_ADMIN_2FA": False,  # True: site admins and curators must turn on two-factor sign-in before anything else
+    "INVITATION_DAYS": 14,  # an invitation to a community (and its emailed link) works for this long
     "OAI_ADMIN_EMAIL": "",  # the OAI-PMH contact harvesters see ("" -> webmaster@<host>)
     "INCUBATOR_SMALL_COP_SIZE": None,  # a mentor in a proposal's CoP of at most this many members is conflicted
     "SITE_URL": "",  # public address for every absolute link, e.g. https://globe.example.org ("" -> the request's Host)

@@ -40,12 +40,24 @@ def site_address() -> str:
     return request.host_url.rstrip("/")
 
 
+def secret_link_address() -> str:
+    """The site address for links carrying a secret (password resets, invitations): GLOBE_SITE_URL only.
+
+    Unset, such a link is a bare path: site_address() would fall back on the Host header, which a client
+    can forge to have the secret sent to another site."""
+    return site_address() if current_app.config.get("SITE_URL") else ""
+
+
 def password_reset_path(token: str) -> str:
     return f"/password-reset/{token}"
 
 
 def sign_in_link_path(token: str) -> str:
     return f"/sign-in/{token}"
+
+
+def invitation_path(token: str) -> str:
+    return f"/invitations/{token}"
 
 
 def same_site_path(target: object) -> str | None:

@@ -38,12 +38,7 @@ def make_community(slug: str | None = None, *, policy: str = "open", visibility:
 
 def add_member(community, user, role: str = "member"):
     """Make the user an active member with the given role, whatever the CoP's policy."""
-    communities.invite(SYSTEM, community, email=user.email)
-    if communities.membership(community, user.id).status == "invited":
-        communities.accept_invitation(user, community)
-    if role != "member":
-        communities.set_role(SYSTEM, community, user.id, role)
-    return communities.membership(community, user.id)
+    return communities.add_member(SYSTEM, community, user, role=role)
 
 
 def make_page(community, title: str, body: str = "Some text.", *, author=None, tags=None):

@@ -14,6 +14,7 @@ from ..models.communities import POLICIES, ROLES, VISIBILITIES
 from ..models.incubator import RECOMMENDATIONS, STATES
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from ..search import FACETS
+from ..services.invitations import MAX_ADDRESSES
 from ..services.mentoring import MAX_CAPACITY
 from .common import bp
 from .openapi_schemas import (
@@ -36,6 +37,7 @@ from .openapi_schemas import (
     nullable,
     obj,
     ref,
+    text_list,
 )
 
 ANONYMOUS_OK = [{}, {"bearer": []}]   # a token is optional: without one you are an anonymous visitor
@@ -197,8 +199,10 @@ def _communities() -> dict:
                        {"201": _ok(ref("Community"), "Created.")}, errors=(403,), security=TOKEN_REQUIRED,
                        body=_json_body({"slug": {**STR, "pattern": "^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$"},
                                         "first_facilitator_email": {
-                                            **STR, "description": "Invited as its first facilitator; "
-                                                                  "default: you are the facilitator."},
+                                            **STR, "description": "Invited by email as its first "
+                                                                  "facilitator (an address without an account gets "
+                                                                  "a sign-up link); default: you are the "
+                                                                  "facilitator."},
                                         **COMMUNITY_SETTINGS}, required=("slug", "name", "domain")),
                        description="The creator becomes its first facilitator unless another person is named.")},
         "/communities/{slug}": {"get": op("getCommunity", "One community", "communities",
@@ -222,6 +226,38 @@ def _communities() -> dict:
             "delete": op("removeMember", "Leave (your own id) or remove a member (facilitators)", "communities",
                          {"204": {"description": "Removed."}}, errors=(403, 404, 409), params=member,
                          security=TOKEN_REQUIRED)},
+    }
+
+
+def _invitations() -> dict:
+    one = ("slug", "invitation_id")
+    return {
+        "/communities/{slug}/invitations": {
+            "get": op("listInvitations", "Pending invitations, expired ones included (facilitators)", "communities",
+                      _page_of("Invitation"), errors=(403, 404), params=("slug", *PAGING), security=TOKEN_REQUIRED,
+                      description="Invitations not yet accepted, revoked or declined, most recently sent first; "
+                                  "`status` says whether each is still `pending` or has `expired` (resend it)."),
+            "post": op("invite", "Invite people by email (facilitators)", "communities",
+                       {"200": _ok(ref("InvitationResults"), "What happened to each distinct address.")},
+                       errors=(403, 404), params=("slug",), security=TOKEN_REQUIRED,
+                       body=_json_body({"emails": {**text_list(), "description": f"Up to {MAX_ADDRESSES} "
+                                                   "addresses; `Name <address>` works too; duplicates collapse."},
+                                        "role": {**enum(ROLES), "default": "member"},
+                                        "message": {**STR, "maxLength": 2000, "description": "Put in the email."}},
+                                       required=("emails",)),
+                       description="An address with an account is invited (`invited`: on their profile and by "
+                                   "email); one without gets an email whose single-use link creates the account "
+                                   "and joins (`emailed`). Also `already_member`, `already_invited` (a pending "
+                                   "invitation) and `invalid`. More than 200 addresses, a bad role or a too long "
+                                   "message answer 422 and invite nobody.")},
+        "/communities/{slug}/invitations/{invitation_id}": {"delete": op(
+            "revokeInvitation", "Revoke an invitation (facilitators)", "communities",
+            {"204": {"description": "Revoked: its link no longer works."}}, errors=(403, 404), params=one,
+            security=TOKEN_REQUIRED)},
+        "/communities/{slug}/invitations/{invitation_id}/resend": {"post": op(
+            "resendInvitation", "Email an invitation again, with a new link and expiry (facilitators)",
+            "communities", {"200": _ok(ref("Invitation"))}, errors=(403, 404), params=one,
+            security=TOKEN_REQUIRED, description="The link sent before stops working.")},
     }
 
 
@@ -392,7 +428,8 @@ def document() -> dict:
         "security": ANONYMOUS_OK,
         "tags": [{"name": name}
                  for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "meta")],
-        "paths": {**_accounts(), **_communities(), **_wiki(), **_resources(), **_search(), **_incubator(), **_self()},
+        "paths": {**_accounts(), **_communities(), **_invitations(), **_wiki(), **_resources(), **_search(),
+                  **_incubator(), **_self()},
         "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
                        "securitySchemes": SECURITY_SCHEMES},
     }

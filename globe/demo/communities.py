@@ -170,16 +170,8 @@ def _community(slug, name, domain, policy, visibility) -> None:
 def _member(user, slug: str, role: str) -> None:
     community = communities.get_community(slug)
     record = communities.membership(community, user.id)
-    if record is not None and record.is_active:
-        return
-    if record is None or record.status != "pending":
-        communities.invite(SYSTEM, community, email=user.email)
-        if communities.membership(community, user.id).status == "invited":
-            communities.accept_invitation(user, community)
-    else:
-        communities.decide_request(SYSTEM, community, user.id, approve=True)
-    if role != "member":
-        communities.set_role(SYSTEM, community, user.id, role)
+    if record is None or not record.is_active:
+        communities.add_member(SYSTEM, community, user, role=role)
 
 
 def _pending_request(user, slug: str) -> None:

@@ -37,7 +37,8 @@ class NewCommunityForm(CommunityForm):
                        description="Lowercase letters, digits and hyphens; it cannot change later.")
     first_facilitator_email = EmailField("Email of its first facilitator (optional)", validators=[Length(max=254)],
                                          description="Leave empty to be the facilitator yourself; someone else is "
-                                                     "invited and becomes facilitator on accepting.")
+                                                     "invited by email (with a link to create their account if "
+                                                     "they have none) and becomes facilitator on accepting.")
 
 
 class JoinForm(BaseForm):
@@ -52,11 +53,6 @@ class DecisionForm(BaseForm):
     user_id = HiddenField(validators=[DataRequired()])
     decision = HiddenField(validators=[DataRequired()])
     message = StringField("Message (optional)", validators=[Length(max=2000)])
-
-
-class InviteForm(BaseForm):
-    email = EmailField("Email of the person to invite", validators=[DataRequired(), Length(max=254)])
-    message = TextAreaField("Message (optional)", validators=[Length(max=2000)])
 
 
 class RoleForm(BaseForm):

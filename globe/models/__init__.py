@@ -12,6 +12,7 @@ from .incubator import (
                         TeamMember,
                         TimelineEvent,
 )
+from .invitations import Invitation
 from .login_throttle import LoginDevice, LoginFailure, LoginWarning, SignInLink
 from .oai import OaiTombstone
 from .outbox import OutboxMessage
@@ -29,7 +30,7 @@ from .wiki_pages import (
 )
 
 __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notification", "Proposal", "Review",
-           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource",
+           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Invitation", "Resource",
            "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
            "OaiTombstone", "OutboxMessage", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink",
            "WikiPage", "WikiRedirect", "WikiRevision", "LoginDevice", "LoginFailure", "LoginWarning", "SignInLink",

@@ -1,6 +1,7 @@
 """Communities of practice: creating them, finding the visible ones, and managing membership."""
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -10,10 +11,9 @@ from ..extensions import db
 from ..models import Community, Membership, User
 from ..models.base import utcnow
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
+from ..models.invitations import invitation_is_current
 from ..models.resources import LICENSES
 from ..permissions import by_rank, can, require, role_at_least, visible_scope
-from ..urls import community_path
-from .notifications import notify
 from .oai import tombstones as oai_tombstones
 from .search import queue_community_content
 from .validation import SLUG_RE, Checker
@@ -52,7 +52,7 @@ def my_memberships(actor) -> dict[int, str]:
     if not actor.is_authenticated or actor.id is None:
         return {}
     rows = db.session.execute(select(Membership.community_id, Membership.role, Membership.status)
-                              .where(Membership.user_id == actor.id))
+                              .where(Membership.user_id == actor.id, invitation_is_current(utcnow())))
     return {cid: role if status == "active" else status for cid, role, status in rows}
 
 
@@ -61,6 +61,11 @@ def membership(community: Community, user_id: int | None) -> Membership | None:
         return None
     return db.session.scalar(select(Membership).where(
         Membership.community_id == community.id, Membership.user_id == user_id))
+
+
+def _invitation_is_current(record: Membership) -> bool:
+    return bool(db.session.scalar(select(exists().where(Membership.id == record.id,
+                                                        invitation_is_current(utcnow())))))
 
 
 def list_members(actor, community: Community, *, status: str = "active") -> list[Membership]:
@@ -88,8 +93,9 @@ def count_members(community: Community) -> int:
 
 
 def communities_of(user: User) -> list[Membership]:
-    """A person's memberships of every status, newest first."""
-    return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)
+    """A person's memberships of every status (invitations while they have not expired), newest first."""
+    return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id,
+                                                            invitation_is_current(utcnow()))
                                    .order_by(Membership.created_at.desc()).options(selectinload(Membership.community))))
 
 
@@ -122,12 +128,12 @@ def _check_settings(check: Checker, data: dict) -> dict:
 
 
 def create_community(actor, *, slug: str, first_facilitator_email: str = "", **data) -> Community:
-    """A new CoP (site admins only) with its first facilitator: the admin who creates it, or the
-    person with `first_facilitator_email`, invited as facilitator (they accept from their profile).
-    Only the system actor (demo, command line) creates one with nobody, and appoints them itself."""
+    """A new CoP (site admins only) with its first facilitator: the admin who creates it, or the address
+    `first_facilitator_email`, invited as facilitator (by email; an account also on its profile). Only the
+    system actor (demo, command line) creates one with nobody, and appoints them itself."""
     require(actor, "communities.create")
     check = Checker()
-    first = _first_facilitator(actor, check, first_facilitator_email)
+    invited_email = _first_facilitator_email(actor, check, first_facilitator_email)
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug):
         check.add("slug", "Use 1-60 lowercase letters, digits and hyphens, not starting or ending with a hyphen.")
@@ -135,29 +141,29 @@ def create_community(actor, *, slug: str, first_facilitator_email: str = "", **d
         check.add("slug", "Another community already uses this address.")
     settings = _check_settings(check, data)
     check.done()
+    from .invitations import invite_first_facilitator
     with transaction():
         community = Community(slug=slug, **settings)
         db.session.add(community)
-        if first is not None:
-            invited = first.id != actor.id
-            db.session.add(Membership(community=community, user_id=first.id, role="facilitator",
-                                      status="invited" if invited else "active",
-                                      invited_by_id=actor.id if invited else None))
-            if invited:
-                notify(first, f"You are invited to be the facilitator of the new community “{community.name}”.",
-                       community_path(slug))
+        if invited_email:
+            invite_first_facilitator(actor, community, invited_email)
+        elif getattr(actor, "id", None) is not None:
+            db.session.add(Membership(community=community, user_id=actor.id, role="facilitator", status="active"))
     return community
 
 
-def _first_facilitator(actor, check: Checker, email: str) -> User | None:
-    from .accounts import find_user_by_email
-    if (email or "").strip():
-        person = find_user_by_email(email)
-        if person is None:
-            check.add("first_facilitator_email", "Nobody with this email has a Globe account yet: leave the field "
-                                                 "empty to be the first facilitator yourself, then hand over.")
-        return person
-    return actor if getattr(actor, "id", None) is not None else None
+def _first_facilitator_email(actor, check: Checker, email: str) -> str:
+    """The address to invite as first facilitator, "" when the creator is the facilitator themselves."""
+    from .accounts import normalize_email
+    address = normalize_email(email)
+    if not address or address == normalize_email(getattr(actor, "email", "") or ""):
+        return ""
+    try:
+        return validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        check.add("first_facilitator_email", "Enter a valid email address, or leave the field empty to be the "
+                                             "first facilitator yourself.")
+        return ""
 
 
 def update_community(actor, community: Community, **data) -> Community:
@@ -191,7 +197,8 @@ def join(actor, community: Community, *, message: str = "") -> Membership:
     existing = membership(community, actor.id) if actor.is_authenticated else None
     if existing and existing.status in ("active", "pending"):
         raise Conflict("You are already a member." if existing.is_active else "Your request is already waiting.")
-    if existing and existing.status == "invited":
+    if existing and existing.status == "invited" and _invitation_is_current(existing):
+        from .invitations import accept_invitation
         return accept_invitation(actor, community)
     if community.policy == "invite" and actor.is_authenticated:
         raise InvalidInput({"_": ["This community is by invitation only; a facilitator can invite you."]})
@@ -213,18 +220,13 @@ def leave(actor, community: Community) -> None:
     record = membership(community, actor.id)
     if record is None or record.status == "declined":
         raise NotFound("You are not a member of this community.")
+    if record.status == "invited":
+        from .invitations import decline_invitation
+        decline_invitation(actor, community)
+        return
     with transaction():
         _ensure_other_facilitator(community, record)
         db.session.delete(record)
-
-
-def accept_invitation(actor, community: Community) -> Membership:
-    record = membership(community, actor.id)
-    if record is None or record.status != "invited":
-        raise NotFound("There is no invitation waiting for you here.")
-    with transaction():
-        record.status, record.decided_at = "active", utcnow()
-    return record
 
 
 # --- facilitators' tools ---------------------------------------------------------------------
@@ -244,24 +246,15 @@ def decide_request(actor, community: Community, user_id: int, *, approve: bool, 
     return record
 
 
-def invite(actor, community: Community, *, email: str, message: str = "") -> Membership:
-    """Invite a registered person by email; they accept from their profile page."""
-    require(actor, "communities.manage_members", community)
-    from .accounts import find_user_by_email
+def add_member(actor, community: Community, user: User, *, role: str = "member") -> Membership:
+    """A site admin (or the demo loader and command line) puts someone in a CoP directly, with a role."""
+    require(actor, "site.admin")
     check = Checker()
-    message = check.text("message", message, max_length=2000)
-    user = find_user_by_email(email)
-    if user is None:
-        check.add("email", "Nobody with this email has a Globe account yet.")
+    check.choice("role", role, ROLES)
     check.done()
-    record = membership(community, user.id)
-    if record and record.status in ("active", "invited"):
-        raise Conflict(f"{user.display_name} is already {'a member' if record.is_active else 'invited'}.")
     with transaction():
-        record = record or Membership(community=community, user_id=user.id)
-        record.role, record.message, record.invited_by_id = "member", message, actor.id
-        # A pending request answered by an invitation is simply approved.
-        record.status = "active" if record.status == "pending" else "invited"
+        record = membership(community, user.id) or Membership(community=community, user_id=user.id)
+        record.role, record.status, record.decided_at = role, "active", utcnow()
         db.session.add(record)
     return record
 

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models.accounts import PasswordReset, User
 from ..models.base import utcnow
 from ..permissions import require
-from ..urls import password_reset_path, site_address
+from ..urls import password_reset_path, secret_link_address
 from . import outbox
 from .accounts import _check_password, _end_sessions, find_user_by_email, hash_password, hash_token
 from .validation import Checker
@@ -76,17 +76,12 @@ def _queue_reset(user: User | None, reason: str, now: datetime) -> None:
     hours = float(current_app.config["PASSWORD_RESET_HOURS"])
     record = PasswordReset(user_id=user.id if user else None, token_hash=hash_token(token), created_at=now,
                            expires_at=now + timedelta(hours=hours))
-    email = _email(user.display_name if user else "", reason, _public_address() + password_reset_path(token), hours)
+    email = _email(user.display_name if user else "", reason, secret_link_address() + password_reset_path(token), hours)
     if user is None:
         return
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.expires_at < now))
     db.session.add(record)
     outbox.queue_email(to_address=user.email, to_name=user.display_name, **email)
-
-
-def _public_address() -> str:
-    """GLOBE_SITE_URL; unset, the link is a bare path (site_address() would fall back on the Host header)."""
-    return site_address() if current_app.config.get("SITE_URL") else ""
 
 
 def _email(name: str, reason: str, link: str, hours: float) -> dict[str, str]:

@@ -22,6 +22,7 @@ from ..services import (
     account_deletion,
     accounts,
     communities,
+    invitations,
     login_throttle,
     notifications,
     password_resets,
@@ -284,10 +285,10 @@ def revoke_token(token_id: int):
 def answer_invitation(slug: str, answer: str):
     community = communities.get_community(slug)
     if answer == "accept":
-        communities.accept_invitation(current_user, community)
+        invitations.accept_invitation(current_user, community)
         flash(f"Welcome to {community.name}!", "success")
         return redirect(url_for("communities.home", slug=community.slug))
-    communities.leave(current_user, community)
+    invitations.decline_invitation(current_user, community)
     flash("Invitation declined.", "success")
     return redirect(url_for("accounts.profile"))
 

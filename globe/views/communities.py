@@ -8,7 +8,6 @@ from ..forms.communities import (
     CommunityForm,
     ConfirmForm,
     DecisionForm,
-    InviteForm,
     JoinForm,
     MemberForm,
     NewCommunityForm,
@@ -16,10 +15,11 @@ from ..forms.communities import (
 )
 from ..permissions import can, require, role_at_least
 from ..services import communities
+from ..services.invitations import ROLE_WITH_ARTICLE
 from . import form_status, int_arg
+from .invitations import invitations_section
 
 bp = Blueprint("communities", __name__)
-ROLE_WITH_ARTICLE = {"member": "a member", "editor": "an editor", "facilitator": "a facilitator"}
 
 
 @bp.route("/c/<slug>")
@@ -70,9 +70,8 @@ def members(slug: str):
                "manage": manage}
     if manage:
         context.update(pending=communities.list_members(current_user, community, status="pending"),
-                       invited=communities.list_members(current_user, community, status="invited"),
-                       invite_form=InviteForm(), decision_form=DecisionForm(), role_form=RoleForm(),
-                       member_form=MemberForm())
+                       decision_form=DecisionForm(), role_form=RoleForm(), member_form=MemberForm(),
+                       **invitations_section(community))
     return render_template("communities/members.html", **context)
 
 
@@ -86,23 +85,6 @@ def decide(slug: str):
         record = communities.decide_request(current_user, community, int_arg(form.user_id.data),
                                             approve=approve, message=form.message.data)
         flash(f"{record.user.display_name} {'is now a member' if approve else 'was declined'}.", "success")
-    return redirect(url_for("communities.members", slug=community.slug))
-
-
-@bp.route("/c/<slug>/members/invite", methods=["POST"])
-@login_required
-def invite(slug: str):
-    community = communities.get_community(slug)
-    form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            record = communities.invite(current_user, community, email=form.email.data, message=form.message.data)
-        except InvalidInput as err:
-            flash(error_message(err), "error")
-        else:
-            flash(f"{record.user.display_name} was invited.", "success")
-    else:
-        flash("Enter the email address of the person to invite.", "error")
     return redirect(url_for("communities.members", slug=community.slug))
 
 

@@ -4,7 +4,7 @@ from factories import add_member, make_community, make_user
 
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthorized
 from globe.permissions import Anonymous
-from globe.services import communities
+from globe.services import communities, invitations, notifications
 from globe.services.accounts import SYSTEM
 
 
@@ -40,9 +40,9 @@ def test_invite_only_refuses_joining_but_accepts_invitations(app):
     with pytest.raises(InvalidInput):
         communities.join(user, community)
     assert communities.membership(community, user.id) is None
-    communities.invite(facilitator, community, email=user.email.upper(), message="Join us")
-    assert communities.membership(community, user.id).status == "invited"
-    communities.accept_invitation(user, community)
+    [result] = invitations.invite(facilitator, community, emails=[user.email.upper()], message="Join us")
+    assert result.status == "invited" and communities.membership(community, user.id).status == "invited"
+    invitations.accept_invitation(user, community)
     assert communities.membership(community, user.id).status == "active"
 
 
@@ -109,12 +109,11 @@ def test_roles_are_validated(app):
         communities.set_role(facilitator, community, 999_999, "editor")
 
 
-def test_invitation_of_unknown_email_is_explained(app):
+def test_invitation_of_an_address_without_account_is_emailed(app):
     facilitator = make_user()
     community = make_community(facilitator=facilitator)
-    with pytest.raises(InvalidInput) as err:
-        communities.invite(facilitator, community, email="nobody@example.org")
-    assert "email" in err.value.fields
+    [result] = invitations.invite(facilitator, community, emails="nobody@example.org")
+    assert (result.email, result.status) == ("nobody@example.org", "emailed")
 
 
 def test_create_community_validates_every_field(app):
@@ -169,11 +168,16 @@ def test_a_new_community_starts_with_a_facilitator_or_a_facilitator_invitation(a
     assert communities.membership(theirs, admin.id) is None
     record = communities.membership(theirs, colleague.id)
     assert (record.role, record.status) == ("facilitator", "invited")
-    communities.accept_invitation(colleague, theirs)
+    assert notifications.unread_count(colleague) == 1  # the notice they always got
+    invitations.accept_invitation(colleague, theirs)
     assert communities.membership(theirs, colleague.id).is_active
+    newcomer = communities.create_community(admin, slug="newcomer", name="Newcomer", domain="x",
+                                            first_facilitator_email="Nobody@Example.org")
+    [pending] = invitations.list_open(admin, newcomer)
+    assert (pending.email, pending.role, pending.user_id) == ("nobody@example.org", "facilitator", None)
+    assert communities.membership(newcomer, admin.id) is None
     with pytest.raises(InvalidInput) as err:
-        communities.create_community(admin, slug="nobody", name="Nobody", domain="x",
-                                     first_facilitator_email="nobody@example.org")
+        communities.create_community(admin, slug="bad", name="Bad", domain="x",
+                                     first_facilitator_email="not-an-address")
     assert "first_facilitator_email" in err.value.fields
-    assert communities.get_readable(admin, "theirs") and not any(c.slug == "nobody" for c, *_ in
-                                                                 communities.list_directory(admin))
+    assert not any(c.slug == "bad" for c, *_ in communities.list_directory(admin))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from globe.extensions import db
 from globe.models import Community, Proposal, Resource, WikiPage
 from globe.permissions import COMMUNITY_CONTENT, PROPOSAL, WIKI_PAGE, Anonymous, can, visible_scope
-from globe.services import communities, incubator, knowledge_base, mentoring, resources, search
+from globe.services import communities, incubator, invitations, knowledge_base, mentoring, resources, search
 from globe.services.accounts import SYSTEM
 
 PERSONS = ("anonymous", "outsider", "invited", "pending", "member", "editor", "facilitator", "mentor",
@@ -38,7 +38,7 @@ def _people(cops):
             add_member(community, people[role], role)
     people["invited"], people["pending"] = make_user(), make_user()
     for community in cops.values():
-        communities.invite(SYSTEM, community, email=people["invited"].email)
+        invitations.invite(SYSTEM, community, emails=[people["invited"].email])
         communities.join(people["pending"], community, message="May I join?")
     return people
 

@@ -75,7 +75,7 @@ def test_invitation_accepted_from_the_profile(make_web, app):
     community = make_community("research", policy="invite", visibility="members", facilitator=facilitator)
     facilitator_browser, member_browser = make_web(), make_web()
     facilitator_browser.login("fac@example.org")
-    facilitator_browser.post("/c/research/members/invite", {"email": "mei@example.org", "message": "Join us"},
+    facilitator_browser.post("/c/research/members/invite", {"emails": "mei@example.org", "message": "Join us"},
                              token_from="/c/research/members")
     member_browser.login("mei@example.org")
     assert "you are invited" in member_browser.get("/profile").get_data(as_text=True)
