@@ -44,6 +44,10 @@ def password_reset_path(token: str) -> str:
     return f"/password-reset/{token}"
 
 
+def invite_link_path(token: str) -> str:
+    return f"/join/{token}"
+
+
 def same_site_path(target: object) -> str | None:
     r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
 

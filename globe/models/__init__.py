@@ -12,6 +12,7 @@ from .incubator import (
                         TeamMember,
                         TimelineEvent,
 )
+from .invite_links import InviteLink
 from .oai import OaiTombstone
 from .outbox import OutboxMessage
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
@@ -27,7 +28,7 @@ from .wiki_pages import (
 )
 
 __all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notification", "Proposal", "Review",
-           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Resource",
+           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "InviteLink", "Resource",
            "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
            "OaiTombstone", "OutboxMessage", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink",
            "WikiPage", "WikiRedirect", "WikiRevision"]
