@@ -58,7 +58,8 @@ def issue_token():
     if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
         raise InvalidInput({"expires_in_days": ["expires_in_days must be a whole number of days, or null."]})
     token, plain = accounts.create_token(user, name=str(data.get("name") or "API token"), expires_in_days=days,
-                                         scope=data.get("scope", "write"), communities=_text_list(data.get("communities")))
+                                         scope=data.get("scope", "write"),
+                                         communities=_text_list(data.get("communities")))
     return jsonify({"token": plain, "expires": iso(token.expires_at), "id": token.id, "scope": token.scope,
                     "communities": _slugs_of(token)}), 201
 
