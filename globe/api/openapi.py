@@ -36,6 +36,7 @@ from .openapi_schemas import (
     nullable,
     obj,
     ref,
+    text_list,
 )
 
 ANONYMOUS_OK = [{}, {"bearer": []}]   # a token is optional: without one you are an anonymous visitor
@@ -125,7 +126,11 @@ def _accounts() -> dict:
                                                                                 "null: never."}),
                              "scope": {"type": "string", "enum": ["read", "write"],
                                        "description": "read: GET requests only (any other answers 403). "
-                                                      "Default: write."}},
+                                                      "Default: write."},
+                             "communities": {**text_list(), "description": (
+                                 "Slugs of your communities to limit the token to (default: none, not limited). "
+                                 "A limited token sees other communities as a visitor does, holds no site-wide "
+                                 "role, and any change outside them answers 403.")}},
                             required=("email", "password")),
             description="Rate-limited like the login form: failed attempts count per address and per email.")},
         "/me": {"get": op("getMe", "The caller, with their communities and roles", "accounts",
@@ -207,6 +212,30 @@ def _communities() -> dict:
             "delete": op("removeMember", "Leave (your own id) or remove a member (facilitators)", "communities",
                          {"204": {"description": "Removed."}}, errors=(403, 404, 409), params=member,
                          security=TOKEN_REQUIRED)},
+    }
+
+
+def _invite_links() -> dict:
+    return {
+        "/communities/{slug}/invite-links": {
+            "get": op("listInviteLinks", "A community's invite links that still work (facilitators)", "communities",
+                      _page_of("InviteLink"), errors=(403, 404), params=("slug", *PAGING), security=TOKEN_REQUIRED),
+            "post": op("createInviteLink", "Make a shareable invite link (facilitators)", "communities",
+                       {"201": _ok(ref("InviteLinkCreated"), "Created; `url` is shown only now.")},
+                       errors=(403, 404), params=("slug",), security=TOKEN_REQUIRED,
+                       body=_json_body({"expires_in_days": {**INT, "minimum": 1, "maximum": 365},
+                                        "max_uses": nullable({**INT, "minimum": 1, "maximum": 10000,
+                                                              "description": "Default: no limit."}),
+                                        "mode": {**enum(("join", "request")),
+                                                 "description": "join (default): members at once; request: a join "
+                                                                "request for the facilitators."}},
+                                       required=("expires_in_days",)),
+                       description="Anyone signed in who opens the link joins (or asks to join), whatever the "
+                                   "community's membership policy; an archived community refuses it.")},
+        "/communities/{slug}/invite-links/{link_id}": {"delete": op(
+            "revokeInviteLink", "Revoke an invite link (facilitators)", "communities",
+            {"204": {"description": "Revoked; people who joined through it stay."}}, errors=(403, 404),
+            params=("slug", "link_id"), security=TOKEN_REQUIRED)},
     }
 
 
@@ -377,7 +406,7 @@ def document() -> dict:
         "security": ANONYMOUS_OK,
         "tags": [{"name": name}
                  for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "meta")],
-        "paths": {**_accounts(), **_communities(), **_wiki(), **_resources(), **_search(), **_incubator(), **_self()},
+        "paths": {**_accounts(), **_communities(), **_invite_links(), **_wiki(), **_resources(), **_search(), **_incubator(), **_self()},
         "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
                        "securitySchemes": SECURITY_SCHEMES},
     }
