@@ -406,7 +406,8 @@ def document() -> dict:
         "security": ANONYMOUS_OK,
         "tags": [{"name": name}
                  for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "meta")],
-        "paths": {**_accounts(), **_communities(), **_invite_links(), **_wiki(), **_resources(), **_search(), **_incubator(), **_self()},
+        "paths": {**_accounts(), **_communities(), **_invite_links(), **_wiki(), **_resources(), **_search(),
+                  **_incubator(), **_self()},
         "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
                        "securitySchemes": SECURITY_SCHEMES},
     }
