@@ -190,8 +190,8 @@ def join_by_link(token: str):
 
 LINK_OUTCOMES = {"joined": ("Welcome to {name}!", "success"),
                  "requested": ("Your request to join {name} was sent. A facilitator will answer it.", "success"),
-                 "already_member": ("You are already a member of {name}.", "info"),
-                 "already_requested": ("Your request to join {name} is already waiting.", "info")}
+                 "already_member": ("You are already a member of {name}.", "success"),
+                 "already_requested": ("Your request to join {name} is already waiting.", "success")}
 
 
 def _after_link(outcome, community):
