@@ -54,7 +54,7 @@ READ_ACTIONS = frozenset({
     "communities.view_content", "communities.view_members", "wiki.read", "wiki.read_page", "wiki.view_deleted",
     "resources.view", "proposals.view", "proposals.read_private", "reviews.read_private_notes",
     "mentors.view_queue",
-})  # every other action changes something
+})  # every other action changes something: add a new reading action here, or limited tokens are refused it
 
 
 def token_communities(actor) -> frozenset[int] | None:
