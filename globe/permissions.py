@@ -3,7 +3,9 @@
 Roles are compared here and nowhere else. `can()` answers and `require()` raises from the RULES
 table. Visibility has one definition per kind of content (a `Visibility` made of `Grant`s), and
 each yields the three forms Globe needs: the yes/no check, the SQL filter for lists, and the
-principals the search index stores, so a page, a list and a search result never disagree."""
+principals the search index stores, so a page, a list and a search result never disagree.
+
+An API token limited to some communities is handled here too, and only here (see `token_communities`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -40,9 +42,42 @@ def community_of(target) -> Community | None:
     return getattr(target, "community", None)
 
 
+# --- API tokens limited to communities --------------------------------------------------------
+# A personal token may be limited to some of its owner's communities (ApiToken.communities). Whoever
+# uses it acts as if the owner were a member of those communities only and held no site-wide role
+# (admin, curator, mentor): elsewhere they read only what anyone may read, and they change nothing
+# outside those communities, not even things that belong to no community (incubator proposals,
+# mentoring, site administration). Three hooks apply it: community_role(), holds_site_role() and
+# visible_scope() for reading, and can() for changing.
+
+READ_ACTIONS = frozenset({
+    "communities.view_content", "communities.view_members", "wiki.read", "wiki.read_page", "wiki.view_deleted",
+    "resources.view", "proposals.view", "proposals.read_private", "reviews.read_private_notes",
+    "mentors.view_queue",
+})  # every other action changes something: add a new reading action here, or limited tokens are refused it
+
+
+def token_communities(actor) -> frozenset[int] | None:
+    """The ids of the communities the caller's API token is limited to, or None: not limited (a browser
+    session, or a token for every community). Set by services.accounts.user_for_token."""
+    return getattr(actor, "current_token_communities", None)
+
+
+def within_token_limit(actor, community: Community | None) -> bool:
+    """False when the actor's token is limited to communities and this is not one of them."""
+    limit = token_communities(actor)
+    return limit is None or (community is not None and community.id in limit)
+
+
+def holds_site_role(actor, flag: str) -> bool:
+    """The actor is signed in and holds a site-wide role (`is_admin`, `is_mentor`, `is_curator`); a token
+    limited to communities carries none."""
+    return bool(actor.is_authenticated and getattr(actor, flag, False) and token_communities(actor) is None)
+
+
 def community_role(actor, community: Community | None) -> str | None:
-    """The actor's active role in the CoP, or None."""
-    if community is None or not actor.is_authenticated:
+    """The actor's active role in the CoP, or None (also outside the communities their token is limited to)."""
+    if community is None or not actor.is_authenticated or not within_token_limit(actor, community):
         return None
     return db.session.scalar(
         select(Membership.role).where(
@@ -199,11 +234,11 @@ def logged_in(actor, target) -> bool:
 
 
 def site_admin(actor, target) -> bool:
-    return bool(actor.is_authenticated and actor.is_admin)
+    return holds_site_role(actor, "is_admin")
 
 
 def curator(actor, target) -> bool:
-    return bool(actor.is_authenticated and (actor.is_admin or actor.is_curator))
+    return holds_site_role(actor, "is_admin") or holds_site_role(actor, "is_curator")
 
 
 def at_least(role: str) -> Rule:
@@ -264,12 +299,12 @@ def assigned_mentor(actor, proposal) -> bool:
 
 
 def site_mentor(actor, target) -> bool:
-    return bool(actor.is_authenticated and actor.is_mentor)
+    return holds_site_role(actor, "is_mentor")
 
 
 def own_mentor_profile(actor, mentor) -> bool:
     """A mentor acting on their own mentor profile (the target is the mentor, a User)."""
-    return bool(actor.is_authenticated and actor.is_mentor and mentor is not None
+    return bool(holds_site_role(actor, "is_mentor") and mentor is not None
                 and getattr(mentor, "id", None) == actor.id)
 
 
@@ -305,6 +340,7 @@ RULES: dict[str, Rule] = {
     "communities.view_content": view_content,
     "communities.view_members": view_content,
     "communities.join": all_of(not_archived, may_join),
+    "communities.join_by_link": all_of(not_archived, logged_in),  # the link stands in for the policy
     "communities.manage_members": manage_community,
     "wiki.read": view_content,
     "wiki.read_page": WIKI_PAGE.rule,
@@ -357,6 +393,8 @@ REFUSALS: dict[str, str] = {
     "assignments.answer": "Only the mentor who was asked can answer this assignment.",
     "mentors.view_queue": "Only mentors have a mentoring queue.",
 }
+TOKEN_LIMIT_REFUSAL = ("This token is limited to some communities: it can change nothing outside them. "
+                       "Create a token for this community (or for all of them) on your profile.")
 ARCHIVED_REFUSAL = "This community is archived: its content stays readable but can no longer be changed."
 
 
@@ -366,6 +404,8 @@ def can(actor, action: str, target=None) -> bool:
         rule = RULES[action]
     except KeyError:
         raise KeyError(f"unknown permission action {action!r}") from None
+    if action not in READ_ACTIONS and not within_token_limit(actor, community_of(target)):
+        return False  # a token limited to communities changes nothing outside them
     return rule(actor, target)
 
 
@@ -376,6 +416,8 @@ def require(actor, action: str, target=None) -> None:
     if not actor.is_authenticated:
         raise Unauthorized("Please log in to do that.")
     community = community_of(target)
+    if action not in READ_ACTIONS and not within_token_limit(actor, community):
+        raise PermissionDenied(TOKEN_LIMIT_REFUSAL)
     if RULES[action] in WRITE_RULES and community is not None and community.is_archived:
         raise PermissionDenied(ARCHIVED_REFUSAL)
     raise PermissionDenied(REFUSALS.get(action, "You are not allowed to do that."))
@@ -408,10 +450,11 @@ class Scope:
 
 
 def visible_scope(actor) -> Scope:
-    """The viewer's scope, loaded with one query."""
+    """The viewer's scope, loaded with one query (narrowed to the communities their token is limited to)."""
     if not actor.is_authenticated:
         return Scope(None, False, frozenset())
-    ids = db.session.scalars(
+    ids = frozenset(db.session.scalars(
         select(Membership.community_id).where(Membership.user_id == actor.id, Membership.status == "active")
-    )
-    return Scope(actor.id, bool(actor.is_admin), frozenset(ids))
+    ))
+    limit = token_communities(actor)
+    return Scope(actor.id, holds_site_role(actor, "is_admin"), ids if limit is None else ids & limit)

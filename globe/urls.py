@@ -60,6 +60,10 @@ def invitation_path(token: str) -> str:
     return f"/invitations/{token}"
 
 
+def invite_link_path(token: str) -> str:
+    return f"/join/{token}"
+
+
 def same_site_path(target: object) -> str | None:
     r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
 

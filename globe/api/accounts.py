@@ -48,7 +48,7 @@ def _signed_in_caller():
 @limiter.limit(_limit, deduct_when=_failed)
 @limiter.limit(_limit, key_func=_email_key, deduct_when=_failed)
 def issue_token():
-    data = json_body(text=("scope", "code"))
+    data = json_body(text=("scope", "code"), lists=("communities",))
     user = accounts.authenticate(str(data.get("email", "")), str(data.get("password", "")))
     if user is None:
         raise Unauthorized("Email or password is incorrect.")
@@ -60,8 +60,19 @@ def issue_token():
     if days is not None and (not isinstance(days, int) or isinstance(days, bool)):
         raise InvalidInput({"expires_in_days": ["expires_in_days must be a whole number of days, or null."]})
     token, plain = accounts.create_token(user, name=str(data.get("name") or "API token"), expires_in_days=days,
-                                         scope=data.get("scope", "write"))
-    return jsonify({"token": plain, "expires": iso(token.expires_at), "id": token.id, "scope": token.scope}), 201
+                                         scope=data.get("scope", "write"),
+                                         communities=_text_list(data.get("communities")))
+    return jsonify({"token": plain, "expires": iso(token.expires_at), "id": token.id, "scope": token.scope,
+                    "communities": _slugs_of(token)}), 201
+
+
+def _text_list(value) -> list[str]:
+    """A list of text from a JSON list or comma-separated text (json_body checked the type)."""
+    return value.split(",") if isinstance(value, str) else list(value or [])
+
+
+def _slugs_of(token) -> list[str]:
+    return sorted(communities.slugs_of(token.communities))
 
 
 def _check_second_factor(user, code: str) -> None:

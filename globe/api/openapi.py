@@ -130,7 +130,11 @@ def _accounts() -> dict:
                                                       "Default: write."},
                              "code": {**STR, "description": "Required when the account uses two-factor sign-in: "
                                                             "the app's current six-digit code or a recovery code "
-                                                            "(each accepted once)."}},
+                                                            "(each accepted once)."},
+                             "communities": {**text_list(), "description": (
+                                 "Slugs of your communities to limit the token to (default: none, not limited). "
+                                 "A limited token sees other communities as a visitor does, holds no site-wide "
+                                 "role, and any change outside them answers 403.")}},
                             required=("email", "password")),
             description="Rate-limited like the login form: failed attempts count per address and per email. An "
                         "account with two-factor sign-in needs `code` too (401 without a right one).")},
@@ -258,6 +262,30 @@ def _invitations() -> dict:
             "resendInvitation", "Email an invitation again, with a new link and expiry (facilitators)",
             "communities", {"200": _ok(ref("Invitation"))}, errors=(403, 404), params=one,
             security=TOKEN_REQUIRED, description="The link sent before stops working.")},
+    }
+
+
+def _invite_links() -> dict:
+    return {
+        "/communities/{slug}/invite-links": {
+            "get": op("listInviteLinks", "A community's invite links that still work (facilitators)", "communities",
+                      _page_of("InviteLink"), errors=(403, 404), params=("slug", *PAGING), security=TOKEN_REQUIRED),
+            "post": op("createInviteLink", "Make a shareable invite link (facilitators)", "communities",
+                       {"201": _ok(ref("InviteLinkCreated"), "Created; `url` is shown only now.")},
+                       errors=(403, 404), params=("slug",), security=TOKEN_REQUIRED,
+                       body=_json_body({"expires_in_days": {**INT, "minimum": 1, "maximum": 365},
+                                        "max_uses": nullable({**INT, "minimum": 1, "maximum": 10000,
+                                                              "description": "Default: no limit."}),
+                                        "mode": {**enum(("join", "request")),
+                                                 "description": "join (default): members at once; request: a join "
+                                                                "request for the facilitators."}},
+                                       required=("expires_in_days",)),
+                       description="Anyone signed in who opens the link joins (or asks to join), whatever the "
+                                   "community's membership policy; an archived community refuses it.")},
+        "/communities/{slug}/invite-links/{link_id}": {"delete": op(
+            "revokeInviteLink", "Revoke an invite link (facilitators)", "communities",
+            {"204": {"description": "Revoked; people who joined through it stay."}}, errors=(403, 404),
+            params=("slug", "link_id"), security=TOKEN_REQUIRED)},
     }
 
 
@@ -428,8 +456,8 @@ def document() -> dict:
         "security": ANONYMOUS_OK,
         "tags": [{"name": name}
                  for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "meta")],
-        "paths": {**_accounts(), **_communities(), **_invitations(), **_wiki(), **_resources(), **_search(),
-                  **_incubator(), **_self()},
+        "paths": {**_accounts(), **_communities(), **_invitations(), **_invite_links(), **_wiki(), **_resources(),
+                  **_search(), **_incubator(), **_self()},
         "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
                        "securitySchemes": SECURITY_SCHEMES},
     }

@@ -140,7 +140,14 @@ SCHEMAS = {
     "Duplicate": {"allOf": [ref("Problem"), closed({"existing": closed({"id": INT, "url": STR})})]},
     "Token": closed({"token": {**STR, "description": "Send as `Authorization: Bearer <token>`; shown once."},
                      "expires": nullable(TIME), "id": INT,
-                     "scope": {"type": "string", "enum": ["read", "write"]}}),
+                     "scope": {"type": "string", "enum": ["read", "write"]},
+                     "communities": {**array(STR), "description": "Slugs of the communities the token is limited "
+                                                                  "to; empty: not limited."}}),
+    "InviteLink": closed({"id": INT, "prefix": {**STR, "description": "The first characters of the link's token."},
+                          "mode": enum(("join", "request")), "max_uses": nullable(INT), "uses": INT,
+                          "expires": TIME, "created": TIME, "created_by": nullable(STR)}),
+    "InviteLinkCreated": {"allOf": [ref("InviteLink"), closed({
+        "url": {**URL, "description": "The link to share; shown once (only its hash is stored)."}})]},
     "Me": closed({"id": INT, "email": STR, "display_name": STR, "roles": array(STR),
                   "communities": array(closed({"slug": STR, "name": STR, "role": enum(ROLES),
                                                "status": enum(STATUSES)}))}),
@@ -221,6 +228,7 @@ PARAMETERS = {
     "assignment_id": {"name": "assignment_id", "in": "path", "required": True, "schema": ID},
     "conflict_id": {"name": "conflict_id", "in": "path", "required": True, "schema": ID},
     "invitation_id": {"name": "invitation_id", "in": "path", "required": True, "schema": ID},
+    "link_id": {"name": "link_id", "in": "path", "required": True, "schema": ID},
     "reset_token": {"name": "token", "in": "path", "required": True, "schema": STR,
                     "description": "The token at the end of the link in the password-reset email."},
     "page": {"name": "page", "in": "query", "description": "Page number, from 1.", "schema": {**ID, "default": 1}},

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from . import BaseForm
+from .resources import CheckboxesField
 
 
 class RegisterForm(BaseForm):
@@ -62,6 +63,16 @@ class TokenForm(BaseForm):
                                    description="Leave empty for a token that does not expire.")
     scope = RadioField("What it may do", choices=[SelectChoice("read", "Read only"),
                                                   SelectChoice("write", "Read and change")], default="read")
+    communities = CheckboxesField("Only in these communities (optional)", validate_choice=False,
+                                  description="Tick none for a token that works in all your communities. A "
+                                              "limited token sees other communities as a visitor would and "
+                                              "changes nothing outside the ticked ones.")
+
+    def offer_communities(self, memberships) -> "TokenForm":
+        """Offer the person's active communities as the checkboxes."""
+        self.communities.choices = [SelectChoice(m.community.slug, m.community.name)
+                                    for m in memberships if m.is_active]
+        return self
 
 
 class SiteRolesForm(BaseForm):

@@ -13,6 +13,7 @@ from .incubator import (
                         TimelineEvent,
 )
 from .invitations import Invitation
+from .invite_links import InviteLink
 from .login_throttle import LoginDevice, LoginFailure, LoginWarning, SignInLink
 from .oai import OaiTombstone
 from .outbox import OutboxMessage
@@ -29,9 +30,9 @@ from .wiki_pages import (
                         WikiRevision,
 )
 
-__all__ = ["ApiToken", "Assignment", "MentorConflict", "MentorProfile", "Notification", "Proposal", "Review",
-           "TeamMember", "TimelineEvent", "Board", "BoardItem", "Community", "IdempotencyKey", "Invitation", "Resource",
-           "ResourceLabel", "ResourceVersion", "KnowledgeBaseComment", "KnowledgeBaseRequest", "Membership",
-           "OaiTombstone", "OutboxMessage", "SearchDrainLease", "SearchQueueItem", "User", "WikiAttachment", "WikiLink",
-           "WikiPage", "WikiRedirect", "WikiRevision", "LoginDevice", "LoginFailure", "LoginWarning", "SignInLink",
-           "RecoveryCode"]
+__all__ = ["ApiToken", "Assignment", "Board", "BoardItem", "Community", "IdempotencyKey", "Invitation", "InviteLink",
+           "KnowledgeBaseComment", "KnowledgeBaseRequest", "LoginDevice", "LoginFailure", "LoginWarning",
+           "Membership", "MentorConflict", "MentorProfile", "Notification", "OaiTombstone", "OutboxMessage",
+           "Proposal", "RecoveryCode", "Resource", "ResourceLabel", "ResourceVersion", "Review", "SearchDrainLease",
+           "SearchQueueItem", "SignInLink", "TeamMember", "TimelineEvent", "User", "WikiAttachment", "WikiLink",
+           "WikiPage", "WikiRedirect", "WikiRevision"]

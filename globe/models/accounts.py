@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     current_session_key = None
     # The scope of the API token this object was loaded through (set by user_for_token, never stored).
     current_token_scope = None
+    # The communities that token is limited to (a frozenset of ids), or None: see globe/permissions.py.
+    current_token_communities = None
 
     @property
     def is_suspended(self) -> bool:
@@ -122,6 +124,8 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     scope: Mapped[str] = mapped_column(String(10), default="write")  # one of TOKEN_SCOPES
+    # Ids of the communities the token is limited to; empty: every community its owner belongs to.
+    communities: Mapped[list[int]] = mapped_column(JSON, default=list)
 
     user = relationship("User", back_populates="tokens")
 

@@ -296,9 +296,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(actor, *, name: str, expires_in_days: int | None, scope: str = "write") -> tuple[ApiToken, str]:
+def create_token(actor, *, name: str, expires_in_days: int | None, scope: str = "write",
+                 communities: list[str] | tuple[str, ...] = ()) -> tuple[ApiToken, str]:
     """A new token for the actor; the plain token is returned once and never stored. A "read" token
-    can only read (every other request with it is refused), a "write" one does all the actor may."""
+    can only read (every other request with it is refused), a "write" one does all the actor may.
+    `communities` (slugs of the actor's communities) limits it to those: see globe/permissions.py."""
     if not actor.is_authenticated or actor.id is None:
         raise PermissionDenied("Log in to create a token.")
     check = Checker()
@@ -306,14 +308,43 @@ def create_token(actor, *, name: str, expires_in_days: int | None, scope: str = 
     check.choice("scope", scope, TOKEN_SCOPES)
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         check.add("expires_in_days", "Expiry must be between 1 and 3650 days, or none.")
+    community_ids = _token_community_ids(actor, check, communities)
     check.done()
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     with transaction():
         token = ApiToken(user_id=actor.id, name=name, token_hash=hash_token(plain),
-                         prefix=plain[:10], expires_at=expires, scope=scope)
+                         prefix=plain[:10], expires_at=expires, scope=scope, communities=community_ids)
         db.session.add(token)
     return token, plain
+
+
+def _token_community_ids(actor, check: Checker, slugs) -> list[int]:
+    """The ids of the actor's active communities named by these slugs (every one must be one of them)."""
+    from ..models import Community, Membership
+    if isinstance(slugs, str) or not all(isinstance(slug, str) for slug in slugs):
+        check.add("communities", "communities must be a list of community addresses (slugs).")
+        return []
+    wanted = {slug.strip().lower() for slug in slugs if slug.strip()}
+    if len(wanted) > 200:
+        check.add("communities", "A token can be limited to at most 200 communities.")
+        return []
+    found = dict(db.session.execute(
+        select(Community.slug, Community.id).join(Membership, Membership.community_id == Community.id)
+        .where(Community.slug.in_(wanted), Membership.user_id == actor.id, Membership.status == "active")).all())
+    if missing := sorted(wanted - found.keys()):
+        check.add("communities", f"You can limit a token only to communities you belong to, not: {', '.join(missing)}.")
+    return sorted(found.values())
+
+
+def token_community_names(tokens: list[ApiToken]) -> dict[int, list[str]]:
+    """token id -> names of the communities it is limited to (absent: not limited)."""
+    from ..models import Community
+    ids = {cid for token in tokens for cid in token.communities or ()}
+    names = dict(db.session.execute(select(Community.id, Community.name).where(Community.id.in_(ids))).all()) \
+        if ids else {}
+    return {token.id: sorted(names.get(cid, "a deleted community") for cid in token.communities)
+            for token in tokens if token.communities}
 
 
 def revoke_token(actor, token_id: int) -> None:
@@ -341,4 +372,5 @@ def user_for_token(plain: str, *, now: datetime | None = None) -> User | None:
         with transaction():
             token.last_used_at = now
     token.user.current_token_scope = token.scope
+    token.user.current_token_communities = frozenset(token.communities) if token.communities else None
     return token.user

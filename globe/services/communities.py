@@ -87,6 +87,12 @@ def names_of(slugs) -> dict[str, str]:
     return dict(db.session.execute(select(Community.slug, Community.name).where(Community.slug.in_(slugs))).all())
 
 
+def slugs_of(community_ids) -> list[str]:
+    """The slugs of these CoPs (by id), for showing what a token is limited to."""
+    ids = list(community_ids)
+    return list(db.session.scalars(select(Community.slug).where(Community.id.in_(ids)))) if ids else []
+
+
 def count_members(community: Community) -> int:
     return db.session.scalar(select(func.count()).select_from(Membership).where(
         Membership.community_id == community.id, Membership.status == "active"))

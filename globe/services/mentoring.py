@@ -335,6 +335,6 @@ def mentor_queue(actor) -> dict[str, list[Assignment]]:
 
 def get_assignment(actor, assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or (assignment.mentor_id != actor.id and not actor.is_admin):
+    if assignment is None or (assignment.mentor_id != actor.id and not can(actor, "site.admin")):
         raise NotFound("No such assignment.")
     return assignment

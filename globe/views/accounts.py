@@ -72,7 +72,7 @@ def register():
         else:
             sign_in(user)
             flash(f"Welcome to Globe, {user.display_name}! Join a community to get started.", "success")
-            return redirect(url_for("main.home"))
+            return redirect(safe_next(url_for("main.home")))
     return render_template("accounts/register.html", form=form), form_status(form)
 
 
@@ -221,10 +221,17 @@ def change_password():
 @bp.route("/profile")
 @login_required
 def profile():
+    return _own_profile(TokenForm())
+
+
+def _own_profile(token_form: TokenForm, status: int = 200):
+    """The signed-in person's profile page, with its token form (blank, or as submitted with errors)."""
     memberships = communities.communities_of(current_user)
+    tokens = accounts.list_tokens(current_user)
     return render_template("accounts/profile.html", user=current_user, memberships=memberships,
-                           tokens=accounts.list_tokens(current_user), token_form=TokenForm(),
-                           sessions=accounts.list_sessions(current_user), confirm=ConfirmForm(), own=True)
+                           tokens=tokens, token_communities=accounts.token_community_names(tokens),
+                           token_form=token_form.offer_communities(memberships),
+                           sessions=accounts.list_sessions(current_user), confirm=ConfirmForm(), own=True), status
 
 
 @bp.route("/people/<int:user_id>")
@@ -261,15 +268,13 @@ def create_token():
     if form.validate_on_submit():
         try:
             token, plain = accounts.create_token(current_user, name=form.name.data,
-                                                 expires_in_days=form.expires_in_days.data, scope=form.scope.data)
+                                                 expires_in_days=form.expires_in_days.data, scope=form.scope.data,
+                                                 communities=form.communities.data or [])
         except InvalidInput as err:
             form.add_errors(err.fields)
         else:
             return render_template("accounts/token_created.html", token=token, plain=plain)
-    memberships = communities.communities_of(current_user)
-    return render_template("accounts/profile.html", user=current_user, memberships=memberships,
-                           tokens=accounts.list_tokens(current_user), token_form=form,
-                           sessions=accounts.list_sessions(current_user), confirm=ConfirmForm(), own=True), 400
+    return _own_profile(form, 400)
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -13,9 +13,12 @@ from ..forms.communities import (
     NewCommunityForm,
     RoleForm,
 )
+from ..forms.invite_links import InviteLinkForm
 from ..permissions import can, require, role_at_least
-from ..services import communities
+from ..services import communities, invite_links
 from ..services.invitations import ROLE_WITH_ARTICLE
+from ..services.invite_links import InviteLinkGone, InviteLinkUnknown
+from ..urls import invite_link_path, site_address
 from . import form_status, int_arg
 from .invitations import invitations_section
 
@@ -71,6 +74,8 @@ def members(slug: str):
     if manage:
         context.update(pending=communities.list_members(current_user, community, status="pending"),
                        decision_form=DecisionForm(), role_form=RoleForm(), member_form=MemberForm(),
+                       invite_link_form=InviteLinkForm(),
+                       invite_links=invite_links.list_active_links(current_user, community),
                        **invitations_section(community))
     return render_template("communities/members.html", **context)
 
@@ -121,6 +126,61 @@ def remove(slug: str):
                     "they can be invited back.",
         action=url_for("communities.remove", slug=community.slug), hidden={"user_id": record.user_id},
         cancel=url_for("communities.members", slug=community.slug)), form_status(form)
+
+
+# --- invite links ----------------------------------------------------------------------------
+
+@bp.route("/c/<slug>/invite-links", methods=["POST"])
+@login_required
+def create_invite_link(slug: str):
+    """Make a link and show it once (only its hash is kept)."""
+    community = communities.get_community(slug)
+    form = InviteLinkForm()
+    if form.validate_on_submit():
+        link, token = invite_links.create_link(current_user, community, expires_in_days=form.expires_in_days.data,
+                                               max_uses=form.max_uses.data, mode=form.mode.data)
+        return render_template("communities/invite_link_created.html", community=community, link=link,
+                               address=site_address() + invite_link_path(token))
+    flash("Choose how long the link works and, if you like, how many people may use it (1 or more).", "error")
+    return redirect(url_for("communities.members", slug=community.slug))
+
+
+@bp.route("/c/<slug>/invite-links/<int:link_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invite_link(slug: str, link_id: int):
+    community = communities.get_community(slug)
+    if ConfirmForm().validate_on_submit():
+        invite_links.revoke_link(current_user, community, link_id)
+        flash("Invite link revoked: it no longer works. Whoever joined through it stays.", "success")
+    return redirect(url_for("communities.members", slug=community.slug))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join_by_link(token: str):
+    """The shared link: what it leads to (GET), and joining or asking to join through it (POST)."""
+    try:
+        link = invite_links.open_link(token)
+        form = ConfirmForm()
+        if form.validate_on_submit():
+            if not current_user.is_authenticated:
+                return redirect(url_for("accounts.login", next=request.path))
+            return _after_link(invite_links.join_through_link(current_user, token), link.community)
+    except (InviteLinkUnknown, InviteLinkGone) as err:
+        return render_template("communities/invite_link_invalid.html", error=err), err.status
+    return render_template("communities/invite_link.html", link=link, community=link.community, form=form,
+                           membership=communities.membership(link.community, current_user.id))
+
+
+LINK_OUTCOMES = {"joined": ("Welcome to {name}!", "success"),
+                 "requested": ("Your request to join {name} was sent. A facilitator will answer it.", "success"),
+                 "already_member": ("You are already a member of {name}.", "success"),
+                 "already_requested": ("Your request to join {name} is already waiting.", "success")}
+
+
+def _after_link(outcome, community):
+    message, category = LINK_OUTCOMES[outcome.status]
+    flash(message.format(name=community.name), category)
+    return redirect(url_for("communities.home", slug=community.slug))
 
 
 # --- site admins: create, edit, archive ------------------------------------------------------
