@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
         boards,
         communities,
         discovery,
+        email_verification,
         feeds,
         incubator,
         knowledge_base,
@@ -83,7 +84,7 @@ def _register_blueprints(app: Flask) -> None:
         wiki_pages,
     )
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
-                      resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp):
+                      resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, email_verification.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

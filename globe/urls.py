@@ -44,6 +44,10 @@ def password_reset_path(token: str) -> str:
     return f"/password-reset/{token}"
 
 
+def email_verification_path(token: str) -> str:
+    return f"/confirm-email/{token}"
+
+
 def same_site_path(target: object) -> str | None:
     r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
 

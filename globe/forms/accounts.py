@@ -1,5 +1,5 @@
 """Forms for registering, logging in, passwords (change, forgotten, reset), the profile, API tokens, site roles
-and suspension."""
+and suspension, the change of email address."""
 from wtforms import (
     BooleanField,
     EmailField,
@@ -81,3 +81,8 @@ class ResetPasswordForm(BaseForm):
                              description="At least 8 characters.")
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("password", "Passwords do not match.")])
+
+
+class ChangeEmailForm(BaseForm):
+    email = EmailField("New email address", validators=[DataRequired(), Length(max=254)])
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
