@@ -4,7 +4,7 @@ from flask_limiter.util import get_remote_address
 
 from ..errors import InvalidInput, PermissionDenied, Unauthorized
 from ..extensions import limiter
-from ..services import accounts, communities, password_resets
+from ..services import accounts, communities, email_verification, password_resets
 from .common import actor, bp, iso, json_body
 
 
@@ -37,6 +37,10 @@ def _not_changed(response) -> bool:
     return response.status_code != 204
 
 
+def _not_accepted(response) -> bool:
+    return response.status_code != 202
+
+
 def _signed_in_caller():
     caller = actor()
     if not caller.is_authenticated:
@@ -67,8 +71,8 @@ def me():
     caller = _signed_in_caller()
     memberships = [{"slug": m.community.slug, "name": m.community.name, "role": m.role, "status": m.status}
                    for m in communities.communities_of(caller)]
-    return jsonify({"id": caller.id, "email": caller.email, "display_name": caller.display_name,
-                    "roles": caller.site_roles, "communities": memberships})
+    return jsonify({"id": caller.id, "email": caller.email, "email_verified": caller.email_verified,
+                    "display_name": caller.display_name, "roles": caller.site_roles, "communities": memberships})
 
 
 @bp.route("/users/<int:user_id>", methods=["PUT"])
@@ -93,6 +97,18 @@ def change_password():
     accounts.change_password(caller, current_password=data.get("current_password", ""),
                              new_password=data.get("new_password", ""))
     return "", 204
+
+
+@bp.route("/me/email", methods=["PUT"])
+@limiter.limit(_limit, key_func=_account_key, deduct_when=_not_accepted)
+def change_email():
+    """Mail a link to a new address (202); it replaces the current one only when the link is followed."""
+    caller = _signed_in_caller()
+    data = json_body(text=("email", "current_password"))
+    address = email_verification.request_email_change(caller, email=data.get("email", ""),
+                                                      current_password=data.get("current_password", ""))
+    return jsonify({"detail": f"If {address} can be used, a link to confirm it was emailed to it; your address "
+                              f"stays {caller.email} until it is followed."}), 202
 
 
 @bp.route("/password-resets", methods=["POST"])

@@ -141,7 +141,7 @@ SCHEMAS = {
     "Token": closed({"token": {**STR, "description": "Send as `Authorization: Bearer <token>`; shown once."},
                      "expires": nullable(TIME), "id": INT,
                      "scope": {"type": "string", "enum": ["read", "write"]}}),
-    "Me": closed({"id": INT, "email": STR, "display_name": STR, "roles": array(STR),
+    "Me": closed({"id": INT, "email": STR, "email_verified": BOOL, "display_name": STR, "roles": array(STR),
                   "communities": array(closed({"slug": STR, "name": STR, "role": enum(ROLES),
                                                "status": enum(STATUSES)}))}),
     "AccountStatus": closed({"id": INT, "display_name": STR, "suspended": BOOL, "suspension_reason": STR}),
