@@ -6,13 +6,15 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+import test_password_reset as mail_server
 from factories import PASSWORD, make_community, make_user
-from test_password_reset import SITE, app, inbox  # noqa: F401  (fixtures: Globe at SITE, mailing a real SMTP server)
 
 from globe.extensions import db
 from globe.models.accounts import EmailVerification
 from globe.services import accounts
 
+SITE = mail_server.SITE
+app, inbox = mail_server.app, mail_server.inbox  # fixtures: Globe at SITE, mailing a real SMTP server (aiosmtpd)
 LINK_RE = re.compile(re.escape(SITE) + r"/confirm-email/[A-Za-z0-9_-]+")
 
 
@@ -99,7 +101,7 @@ def test_a_used_link_says_so(make_web, inbox):
 
 
 @pytest.fixture
-def mei(app):  # noqa: F811
+def mei(app):
     return make_user("Mei", email="mei@example.org")
 
 
