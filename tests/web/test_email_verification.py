@@ -179,3 +179,10 @@ def test_a_name_with_line_breaks_never_reaches_a_header(web, inbox):
     email = inbox.to("kim@example.org")[-1]
     assert email["Bcc"] is None and inbox.to("victim@example.org") == []
     assert email["To"] == '"Kim Bcc: victim@example.org" <kim@example.org>'  # one quoted display name
+
+
+def test_confirming_needs_the_forms_csrf_token(web, inbox):
+    sign_up(web)
+    path = link_in(inbox.to("kim@example.org")[-1])
+    assert web.post(path, csrf=False).status_code == 400
+    assert not accounts.find_user_by_email("kim@example.org").email_verified
