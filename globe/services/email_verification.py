@@ -214,7 +214,7 @@ def follow_link(actor, token: str, *, now: datetime | None = None) -> EmailVerif
     link = check_link(token, now=now)
     user = link.user
     if link.purpose == "change" and accounts.find_user_by_email(link.email) is not None:
-        raise _taken(link, user)
+        raise _taken(link)
     try:
         with transaction():
             if not _use_up(link, now):  # another request used the link a moment ago
@@ -225,13 +225,15 @@ def follow_link(actor, token: str, *, now: datetime | None = None) -> EmailVerif
             user.email_verified_at = now
             db.session.flush()
     except IntegrityError:  # the address was taken between the check and the commit
-        raise _taken(link, user) from None
+        raise _taken(link) from None
     return link
 
 
-def _taken(link: EmailVerification, user: User) -> AddressTaken:
+def _taken(link: EmailVerification) -> AddressTaken:
+    """Told to whoever holds the link (they read mail at link.email); the account's own address stays unsaid,
+    in case the link reached a stranger through a mistyped address."""
     return AddressTaken(f"Another account started using {link.email} after this link was sent, so it cannot "
-                        f"become yours. Your account's address stays {user.email}.")
+                        "become yours. Your account keeps its current address.")
 
 
 def _replace_address(user: User, new: str, *, keep_session: str | None) -> None:
