@@ -65,12 +65,12 @@ def find_people(actor, *, text: str = "", limit: int = 200) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def check_email_address(check: Checker, email: str, *, field: str = "email") -> str | None:
-    """The address normalised (lower-cased) when it is well-formed; None, with a message on `field`, if not."""
+def check_email_address(check: Checker, email: str) -> str | None:
+    """The address normalised (lower-cased) when it is well-formed; None, with a message on "email", if not."""
     try:
         return validate_email(normalize_email(email), check_deliverability=False).normalized.lower()
     except EmailNotValidError as err:
-        check.add(field, f"Enter a valid email address ({err}).")
+        check.add("email", f"Enter a valid email address ({err}).")
         return None
 
 
