@@ -111,6 +111,13 @@ def change_email():
                               f"stays {caller.email} until it is followed."}), 202
 
 
+@bp.route("/me/email-verification", methods=["POST"])
+def resend_verification():
+    """Mail the caller a new link confirming their address (202); 422 once confirmed or after 3 links an hour."""
+    address = email_verification.resend_link(_signed_in_caller())
+    return jsonify({"detail": f"A new link to confirm your address was emailed to {address}."}), 202
+
+
 @bp.route("/password-resets", methods=["POST"])
 @limiter.limit(_limit)
 @limiter.limit(_limit, key_func=_reset_email_key)

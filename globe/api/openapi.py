@@ -152,6 +152,12 @@ def _accounts() -> dict:
                         "account uses the address. A wrong current password, a malformed address or your own "
                         "address answers 422; more than 3 links an hour answers 422 too. Failed attempts are "
                         "rate-limited per account like the login form.")},
+        "/me/email-verification": {"post": op(
+            "resendEmailVerification", "Email a new link confirming your address", "accounts",
+            {"202": _ok(obj({"detail": STR}, required=("detail",)), "Accepted: the link was emailed.")},
+            errors=(403,), security=TOKEN_REQUIRED,
+            description="For an account whose address is not confirmed yet (`email_verified` false in `GET /me`). "
+                        "422 when it is confirmed already, or after 3 links within an hour.")},
         **_password_resets(),
         "/users/{user_id}": {"put": op(
             "setAccountStatus", "Suspend or reactivate an account (site admins)", "accounts",

@@ -76,3 +76,19 @@ def test_an_unverified_caller_is_refused_writes_with_what_to_do(api, app):
     assert response.status_code == 403
     assert response.get_json()["detail"].startswith("Confirm your email address first: we sent a link to "
                                                     "kim@example.org; you can resend it from your profile")
+
+
+def test_an_unverified_caller_can_ask_for_a_new_link(api, app):
+    kim = email_verification.register(email="kim@example.org", display_name="Kim", password=PASSWORD)
+    token = token_for(kim)
+    response = api("POST", "/api/v1/me/email-verification", token)
+    assert response.status_code == 202 and "kim@example.org" in response.get_json()["detail"]
+    assert len(emails_to("kim@example.org")) == 2
+    assert api("POST", "/api/v1/me/email-verification", token).status_code == 202
+    assert api("POST", "/api/v1/me/email-verification", token).status_code == 422  # 3 links an hour
+    assert api("POST", "/api/v1/me/email-verification").status_code == 401
+
+
+def test_a_confirmed_caller_gets_422(api, mei):
+    response = api("POST", "/api/v1/me/email-verification", token_for(mei))
+    assert response.status_code == 422 and "already confirmed" in response.get_json()["detail"]
