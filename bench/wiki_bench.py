@@ -33,7 +33,8 @@ def build(config: dict, pages: int, corpus: Corpus) -> tuple[list[str], dict]:
     paths, save_times = [], []
     with app.app_context():
         db.create_all()
-        editor = register_user(email="bench@example.org", display_name="Bench", password="bench-password")
+        editor = register_user(email="bench@example.org", display_name="Bench", password="bench-password",
+                               verified=True)
         cops = [communities.create_community(SYSTEM, slug=f"cop-{n}", name=f"CoP {n}", domain="Benchmark")
                 for n in range(COMMUNITIES)]
         for cop in cops:

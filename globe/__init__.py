@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
         boards,
         communities,
         discovery,
+        email_verification,
         feeds,
         incubator,
         invitations,
@@ -86,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
                       resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, two_factor.bp,
-                      invitations.bp):
+                      invitations.bp, email_verification.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

@@ -57,6 +57,8 @@ DEFAULTS: dict[str, object] = {
     "PASSWORD_RESET_HOURS": 2,  # a "forgot your password?" link works once, for this long
     "REQUIRE_ADMIN_2FA": False,  # True: site admins and curators must turn on two-factor sign-in before anything else
     "INVITATION_DAYS": 14,  # an invitation to a community (and its emailed link) works for this long
+    "REQUIRE_EMAIL_VERIFICATION": True,  # until they follow the emailed link, new accounts may read and join only
+    "EMAIL_VERIFICATION_HOURS": 48,  # a link confirming an address (at sign-up or for a change) works for this long
     "OAI_ADMIN_EMAIL": "",  # the OAI-PMH contact harvesters see ("" -> webmaster@<host>)
     "INCUBATOR_SMALL_COP_SIZE": None,  # a mentor in a proposal's CoP of at most this many members is conflicted
     "SITE_URL": "",  # public address for every absolute link, e.g. https://globe.example.org ("" -> the request's Host)

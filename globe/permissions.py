@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_login import AnonymousUserMixin
 from sqlalchemy import exists, false, or_, select, true
 
@@ -308,6 +309,13 @@ def own_mentor_profile(actor, mentor) -> bool:
                 and getattr(mentor, "id", None) == actor.id)
 
 
+def email_confirmed(actor, target) -> bool:
+    """The actor followed the link mailed to their address (or the site does not ask for it)."""
+    if not current_app.config.get("REQUIRE_EMAIL_VERIFICATION", True):
+        return True
+    return bool(getattr(actor, "email_verified", False))
+
+
 def any_of(*rules: Rule) -> Rule:
     return lambda actor, target: any(rule(actor, target) for rule in rules)
 
@@ -316,14 +324,23 @@ def all_of(*rules: Rule) -> Rule:
     return lambda actor, target: all(rule(actor, target) for rule in rules)
 
 
+def posts(rule: Rule) -> Rule:
+    """Posting, uploading or editing anything: allowed by the rule, once the person's email address is
+    confirmed (GLOBE_REQUIRE_EMAIL_VERIFICATION). Reading and joining never need it."""
+    combined = all_of(email_confirmed, rule)
+    POSTING_RULES[combined] = rule
+    return combined
+
+
 def writes(*rules: Rule) -> Rule:
-    """A change inside a CoP: allowed by any of the rules, and never in an archived (read-only) CoP."""
-    rule = all_of(not_archived, any_of(*rules))
+    """A change inside a CoP: allowed by any of the rules, by a confirmed address, never in an archived CoP."""
+    rule = posts(all_of(not_archived, any_of(*rules)))
     WRITE_RULES.add(rule)
     return rule
 
 
 WRITE_RULES: set[Rule] = set()  # the rules made by writes(), so a refusal can say "archived"
+POSTING_RULES: dict[Rule, Rule] = {}  # each rule made by posts(), and the same rule without the email check
 
 
 view_content = COMMUNITY_CONTENT.rule
@@ -356,15 +373,15 @@ RULES: dict[str, Rule] = {
     "resources.edit": writes(site_admin, owns, at_least("facilitator")),
     "resources.moderate": writes(site_admin, at_least("facilitator")),
     "resources.restore": writes(site_admin, owns, at_least("facilitator")),
-    "incubator.propose": logged_in,
+    "incubator.propose": posts(logged_in),
     "incubator.manage": site_admin,
     "proposals.view": PROPOSAL.rule,
     "proposals.read_private": any_of(site_admin, on_team, invited_to_team, assigned_mentor),
-    "proposals.act_as_team": any_of(site_admin, on_team),
-    "proposals.discuss": any_of(site_admin, on_team, assigned_mentor),
+    "proposals.act_as_team": posts(any_of(site_admin, on_team)),
+    "proposals.discuss": posts(any_of(site_admin, on_team, assigned_mentor)),
     "reviews.read_private_notes": site_admin,
-    "assignments.answer": asked_mentor,
-    "mentors.edit_profile": own_mentor_profile,
+    "assignments.answer": posts(asked_mentor),
+    "mentors.edit_profile": posts(own_mentor_profile),
     "mentors.view_queue": site_mentor,
 }
 
@@ -398,6 +415,12 @@ TOKEN_LIMIT_REFUSAL = ("This token is limited to some communities: it can change
 ARCHIVED_REFUSAL = "This community is archived: its content stays readable but can no longer be changed."
 
 
+def unconfirmed_refusal(actor) -> str:
+    """What a person who has not followed their emailed link yet is told when they try to post or edit."""
+    return (f"Confirm your email address first: we sent a link to {actor.email}; you can resend it from your "
+            "profile. Until then you can read and join communities.")
+
+
 def can(actor, action: str, target=None) -> bool:
     """True when the actor may perform the action on the target (a CoP or a thing in one)."""
     try:
@@ -420,6 +443,9 @@ def require(actor, action: str, target=None) -> None:
         raise PermissionDenied(TOKEN_LIMIT_REFUSAL)
     if RULES[action] in WRITE_RULES and community is not None and community.is_archived:
         raise PermissionDenied(ARCHIVED_REFUSAL)
+    allowed_once_confirmed = POSTING_RULES.get(RULES[action])
+    if allowed_once_confirmed is not None and allowed_once_confirmed(actor, target):
+        raise PermissionDenied(unconfirmed_refusal(actor))
     raise PermissionDenied(REFUSALS.get(action, "You are not allowed to do that."))
 
 

@@ -64,6 +64,10 @@ def invite_link_path(token: str) -> str:
     return f"/join/{token}"
 
 
+def email_verification_path(token: str) -> str:
+    return f"/confirm-email/{token}"
+
+
 def same_site_path(target: object) -> str | None:
     r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
 

@@ -4,7 +4,7 @@ from flask_limiter.util import get_remote_address
 
 from ..errors import InvalidInput, PermissionDenied, Unauthorized
 from ..extensions import limiter
-from ..services import account_deletion, accounts, communities, password_resets, two_factor
+from ..services import account_deletion, accounts, communities, email_verification, password_resets, two_factor
 from .common import actor, bp, iso, json_body
 
 
@@ -35,6 +35,10 @@ def _failed(response) -> bool:
 
 def _not_changed(response) -> bool:
     return response.status_code != 204
+
+
+def _not_accepted(response) -> bool:
+    return response.status_code != 202
 
 
 def _signed_in_caller():
@@ -89,8 +93,8 @@ def me():
     caller = _signed_in_caller()
     memberships = [{"slug": m.community.slug, "name": m.community.name, "role": m.role, "status": m.status}
                    for m in communities.communities_of(caller)]
-    return jsonify({"id": caller.id, "email": caller.email, "display_name": caller.display_name,
-                    "roles": caller.site_roles, "communities": memberships})
+    return jsonify({"id": caller.id, "email": caller.email, "email_verified": caller.email_verified,
+                    "display_name": caller.display_name, "roles": caller.site_roles, "communities": memberships})
 
 
 @bp.route("/users/<int:user_id>", methods=["PUT"])
@@ -125,6 +129,25 @@ def delete_me():
     data = json_body(text=("password",))
     account_deletion.delete_account(caller, password=data.get("password", ""))
     return "", 204
+
+
+@bp.route("/me/email", methods=["PUT"])
+@limiter.limit(_limit, key_func=_account_key, deduct_when=_not_accepted)
+def change_email():
+    """Mail a link to a new address (202); it replaces the current one only when the link is followed."""
+    caller = _signed_in_caller()
+    data = json_body(text=("email", "current_password"))
+    address = email_verification.request_email_change(caller, email=data.get("email", ""),
+                                                      current_password=data.get("current_password", ""))
+    return jsonify({"detail": f"If {address} can be used, a link to confirm it was emailed to it; your address "
+                              f"stays {caller.email} until it is followed."}), 202
+
+
+@bp.route("/me/email-verification", methods=["POST"])
+def resend_verification():
+    """Mail the caller a new link confirming their address (202); 422 once confirmed or after 3 links an hour."""
+    address = email_verification.resend_link(_signed_in_caller())
+    return jsonify({"detail": f"A new link to confirm your address was emailed to {address}."}), 202
 
 
 @bp.route("/password-resets", methods=["POST"])

@@ -160,6 +160,25 @@ def _accounts() -> dict:
             description="Every browser you are signed in with is signed out; API tokens keep working. A wrong "
                         "current password or a too short or too long new one answers 422; failed attempts "
                         "are rate-limited per account like the login form.")},
+        "/me/email": {"put": op(
+            "changeMyEmail", "Change your email address: a link is mailed to the new one", "accounts",
+            {"202": _ok(obj({"detail": STR}, required=("detail",)), "Accepted: the link was emailed if the address "
+                                                                    "can be used.")},
+            errors=(429,), security=TOKEN_REQUIRED,
+            body=_json_body({"email": {**STR, "description": "The new address."}, "current_password": STR},
+                            required=("email", "current_password")),
+            description="Nothing changes until the link mailed to the new address is followed (48 hours by "
+                        "default); then the old address is told and every browser signed in to the account is "
+                        "signed out (API tokens keep working). The answer is the same whether or not another "
+                        "account uses the address. A wrong current password, a malformed address or your own "
+                        "address answers 422; more than 3 links an hour answers 422 too. Failed attempts are "
+                        "rate-limited per account like the login form.")},
+        "/me/email-verification": {"post": op(
+            "resendEmailVerification", "Email a new link confirming your address", "accounts",
+            {"202": _ok(obj({"detail": STR}, required=("detail",)), "Accepted: the link was emailed.")},
+            errors=(403,), security=TOKEN_REQUIRED,
+            description="For an account whose address is not confirmed yet (`email_verified` false in `GET /me`). "
+                        "422 when it is confirmed already, or after 3 links within an hour.")},
         **_password_resets(),
         "/users/{user_id}": {"put": op(
             "setAccountStatus", "Suspend or reactivate an account (site admins)", "accounts",

@@ -148,7 +148,7 @@ SCHEMAS = {
                           "expires": TIME, "created": TIME, "created_by": nullable(STR)}),
     "InviteLinkCreated": {"allOf": [ref("InviteLink"), closed({
         "url": {**URL, "description": "The link to share; shown once (only its hash is stored)."}})]},
-    "Me": closed({"id": INT, "email": STR, "display_name": STR, "roles": array(STR),
+    "Me": closed({"id": INT, "email": STR, "email_verified": BOOL, "display_name": STR, "roles": array(STR),
                   "communities": array(closed({"slug": STR, "name": STR, "role": enum(ROLES),
                                                "status": enum(STATUSES)}))}),
     "AccountStatus": closed({"id": INT, "display_name": STR, "suspended": BOOL, "suspension_reason": STR}),

@@ -1,5 +1,5 @@
 """Forms for registering, logging in, passwords (change, forgotten, reset), the profile, API tokens, site roles
-and suspension."""
+and suspension, the change of email address."""
 from wtforms import (
     BooleanField,
     EmailField,
@@ -103,3 +103,8 @@ class ResetPasswordForm(BaseForm):
 class DeleteAccountForm(BaseForm):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=256)],
                              description="To confirm that it is you.")
+
+
+class ChangeEmailForm(BaseForm):
+    email = EmailField("New email address", validators=[DataRequired(), Length(max=254)])
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])

@@ -1,5 +1,5 @@
 """People: accounts with site-wide roles, their signed-in browsers (login sessions), personal API tokens and
-password-reset links."""
+password-reset and email-verification links."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -140,6 +140,27 @@ class PasswordReset(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user = relationship("User")
+
+
+EMAIL_LINK_PURPOSES = ("confirm", "change")  # confirm: the account's own address; change: a new one to replace it
+
+
+class EmailVerification(db.Model):
+    """A link mailed to an address to prove the person reads mail there: single-use, expiring; only its
+    SHA-256 is stored. `email` is the address the link proves (for a change, the new one)."""
+
+    __tablename__ = "email_verifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    purpose: Mapped[str] = mapped_column(String(10))  # one of EMAIL_LINK_PURPOSES
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -34,6 +34,7 @@ class SystemActor:
     is_admin = True
     is_mentor = is_curator = False
     display_name = "Globe"
+    email_verified = True
 
 
 SYSTEM = SystemActor()
@@ -64,16 +65,20 @@ def find_people(actor, *, text: str = "", limit: int = 200) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _check_email(check: Checker, email: str) -> str:
-    email = normalize_email(email)
+def check_email_address(check: Checker, email: str) -> str | None:
+    """The address normalised (lower-cased) when it is well-formed; None, with a message on "email", if not."""
     try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
+        return validate_email(normalize_email(email), check_deliverability=False).normalized.lower()
     except EmailNotValidError as err:
         check.add("email", f"Enter a valid email address ({err}).")
-        return email
-    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        return None
+
+
+def _check_email(check: Checker, email: str) -> str:
+    valid = check_email_address(check, email)
+    if valid is not None and db.session.scalar(select(func.count()).select_from(User).where(User.email == valid)):
         check.add("email", "An account with this email already exists.")
-    return email
+    return valid or normalize_email(email)
 
 
 def _check_display_name(check: Checker, display_name: str, *, user_id: int | None = None) -> str:

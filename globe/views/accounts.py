@@ -22,6 +22,7 @@ from ..services import (
     account_deletion,
     accounts,
     communities,
+    email_verification,
     invitations,
     login_throttle,
     notifications,
@@ -65,13 +66,14 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_user(email=form.email.data, display_name=form.display_name.data,
-                                          password=form.password.data)
+            user = email_verification.register(email=form.email.data, display_name=form.display_name.data,
+                                               password=form.password.data)
         except InvalidInput as err:
             form.add_errors(err.fields)
         else:
             sign_in(user)
-            flash(f"Welcome to Globe, {user.display_name}! Join a community to get started.", "success")
+            flash(f"Welcome to Globe, {user.display_name}! Join a community to get started, and follow the link "
+                  f"we sent to {user.email} to confirm your address.", "success")
             return redirect(safe_next(url_for("main.home")))
     return render_template("accounts/register.html", form=form), form_status(form)
 

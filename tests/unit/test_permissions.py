@@ -1,13 +1,18 @@
 """The permission tables: every kind of person x public / members-only CoP x action, and every kind of
 person x draft / showcased proposal x incubator action."""
+import itertools
+
 import pytest
 from factories import add_member, make_community, make_user
 
 from globe.errors import PermissionDenied, Unauthorized
 from globe.permissions import Anonymous, can, require, visible_scope
-from globe.services import incubator, mentoring
+from globe.services import accounts, incubator, mentoring
 
-PERSONS = ("anonymous", "outsider", "member", "editor", "facilitator", "mentor", "admin")
+UNVERIFIED = itertools.count(1)
+
+PERSONS = ("anonymous", "outsider", "member", "editor", "facilitator", "mentor", "admin",
+           "unverified_outsider", "unverified_member")  # unverified: has not followed the emailed link yet
 
 
 @pytest.fixture
@@ -21,7 +26,16 @@ def world(app):
         people[role] = make_user()
         for community in cops.values():
             add_member(community, people[role], role)
+    people["unverified_outsider"], people["unverified_member"] = make_unverified(), make_unverified()
+    for community in cops.values():
+        add_member(community, people["unverified_member"])
     return people, cops
+
+
+def make_unverified():
+    n = next(UNVERIFIED)
+    return accounts.register_user(email=f"unverified{n}@example.org", display_name=f"Unverified {n}",
+                                  password="password123")
 
 
 def expect(allowed_by: set[str]):
@@ -30,25 +44,28 @@ def expect(allowed_by: set[str]):
 
 EVERYONE = set(PERSONS)
 MEMBERS = {"member", "editor", "facilitator", "admin"}
+READERS = MEMBERS | {"unverified_member"}  # reading and joining need no confirmed address; posting does
+JOINERS = {"outsider", "unverified_outsider", "mentor", "admin"}
 EDITORS = {"editor", "facilitator", "admin"}
 FACILITATORS = {"facilitator", "admin"}
 ADMINS = {"admin"}
 
 TABLE = [
     # action, public CoP, members-only CoP
-    ("communities.view_content", EVERYONE, MEMBERS),
-    ("communities.view_members", EVERYONE, MEMBERS),
-    ("communities.join", {"outsider", "mentor", "admin"}, {"outsider", "mentor", "admin"}),
+    ("communities.view_content", EVERYONE, READERS),
+    ("communities.view_members", EVERYONE, READERS),
+    ("communities.join", JOINERS, JOINERS),
     ("communities.manage_members", FACILITATORS, FACILITATORS),
     ("communities.edit", ADMINS, ADMINS),
     ("communities.archive", ADMINS, ADMINS),
-    ("wiki.read", EVERYONE, MEMBERS),
+    ("wiki.read", EVERYONE, READERS),
     ("wiki.edit", EDITORS, EDITORS),
     ("wiki.delete", EDITORS, EDITORS),
     ("wiki.restore", FACILITATORS, FACILITATORS),
     ("wiki.propose_public", EDITORS, FACILITATORS),
-    ("resources.view", EVERYONE, MEMBERS),
+    ("resources.view", EVERYONE, READERS),
     ("resources.add", MEMBERS, MEMBERS),
+    ("resources.edit", FACILITATORS, FACILITATORS),  # the CoP itself: nobody owns it
     ("resources.moderate", FACILITATORS, FACILITATORS),
 ]
 CASES = [(action, visibility, person, person in allowed)
@@ -222,3 +239,37 @@ def test_a_refusal_says_why_and_what_to_do_next(world):
     communities.set_archived(people["admin"], cops["public"], True)
     with pytest.raises(PermissionDenied, match="archived"):
         require(people["admin"], "resources.add", cops["public"])
+
+
+# --- a confirmed email address: needed to post, upload or edit, never to read or join -------------
+
+def test_an_unverified_person_is_told_to_confirm_their_address_where_they_would_otherwise_be_allowed(world):
+    people, cops = world
+    unverified = people["unverified_member"]
+    cops["public"].members_can_edit_wiki = True
+    for action in ("wiki.edit", "resources.add"):
+        with pytest.raises(PermissionDenied, match=f"Confirm your email address first: we sent a link to "
+                                                   f"{unverified.email}; you can resend it from your profile"):
+            require(unverified, action, cops["public"])
+    with pytest.raises(PermissionDenied, match="Only the community's editors"):  # not allowed either way
+        require(unverified, "wiki.delete", cops["public"])
+    with pytest.raises(PermissionDenied, match="Join the community"):
+        require(people["unverified_outsider"], "resources.add", cops["public"])
+
+
+def test_an_unverified_person_proposes_and_acts_on_no_project(incubator_world):
+    people, proposals = incubator_world
+    lead = people["team"]
+    lead.email_verified_at = None
+    assert not can(lead, "incubator.propose")
+    for action in ("proposals.act_as_team", "proposals.discuss"):
+        with pytest.raises(PermissionDenied, match="Confirm your email address first"):
+            require(lead, action, proposals["draft"])
+    assert can(lead, "proposals.read_private", proposals["draft"])
+
+
+def test_a_site_may_let_unverified_people_post(app, world):
+    people, cops = world
+    app.config["REQUIRE_EMAIL_VERIFICATION"] = False
+    assert can(people["unverified_member"], "resources.add", cops["public"])
+    assert can(people["unverified_outsider"], "incubator.propose")
