@@ -19,11 +19,14 @@ from ..db import lock_row, transaction
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..models import Community, Membership, User
-from ..models.accounts import ApiToken, LoginSession, PasswordReset
+from ..models.accounts import ApiToken, EmailVerification, LoginSession, PasswordReset
 from ..models.base import utcnow
 from ..models.idempotency import IdempotencyKey
 from ..models.incubator import Assignment, MentorConflict, MentorProfile, Notification, Proposal, Review, TeamMember
+from ..models.invitations import Invitation
+from ..models.login_throttle import LoginDevice, LoginWarning, SignInLink
 from ..models.resources import Board, BoardItem, Resource
+from ..models.two_factor import RecoveryCode
 from ..models.wiki_pages import WikiRevision
 from . import outbox
 from .search import queue_for_indexing
@@ -151,8 +154,13 @@ def _remove_personal_data(user: User) -> None:
     for model, column in ((Board, Board.owner_id), (LoginSession, LoginSession.user_id),
                           (ApiToken, ApiToken.user_id), (PasswordReset, PasswordReset.user_id),
                           (IdempotencyKey, IdempotencyKey.user_id), (Membership, Membership.user_id),
-                          (Notification, Notification.user_id), (MentorProfile, MentorProfile.user_id)):
+                          (Notification, Notification.user_id), (MentorProfile, MentorProfile.user_id),
+                          (EmailVerification, EmailVerification.user_id), (RecoveryCode, RecoveryCode.user_id),
+                          (LoginDevice, LoginDevice.user_id), (LoginWarning, LoginWarning.user_id),
+                          (SignInLink, SignInLink.user_id)):
         db.session.execute(delete(model).where(column == user.id))
+    # Invitations to communities name the person's address: those sent to it go.
+    db.session.execute(delete(Invitation).where(or_(Invitation.user_id == user.id, Invitation.email == user.email)))
     db.session.execute(delete(MentorConflict).where(or_(MentorConflict.mentor_id == user.id,
                                                         MentorConflict.user_id == user.id)))
     # An unanswered invitation to a proposal's team goes; an active team member stays, as a former member.
@@ -181,4 +189,5 @@ def _anonymise(user: User, now: datetime) -> None:
     user.is_admin = user.is_mentor = user.is_curator = False
     user.suspended_at, user.suspension_reason = None, ""
     user.email_verified_at = None
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     user.deleted_at = now

@@ -20,7 +20,7 @@ from ..errors import GlobeError, InvalidInput, PermissionDenied
 from ..extensions import db
 from ..models.accounts import EmailVerification, PasswordReset, User
 from ..models.base import utcnow
-from ..urls import email_verification_path, site_address
+from ..urls import email_verification_path, secret_link_address
 from . import accounts, outbox
 from .validation import Checker
 
@@ -142,14 +142,9 @@ def _send_link(user: User, address: str, purpose: str, now: datetime, *, send: b
                                      token_hash=accounts.hash_token(token), created_at=now,
                                      expires_at=now + timedelta(hours=hours)))
     if send:
-        link = _public_address() + email_verification_path(token)
+        link = secret_link_address() + email_verification_path(token)
         outbox.queue_email(to_address=address, to_name=user.display_name,
                            **_link_email(user.display_name, address, purpose, link, hours))
-
-
-def _public_address() -> str:
-    """GLOBE_SITE_URL; unset, the link is a bare path (site_address() would fall back on the Host header)."""
-    return site_address() if current_app.config.get("SITE_URL") else ""
 
 
 def _link_email(name: str, address: str, purpose: str, link: str, hours: float) -> dict[str, str]:

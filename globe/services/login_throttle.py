@@ -31,10 +31,10 @@ from ..extensions import db
 from ..models.accounts import User
 from ..models.base import utcnow
 from ..models.login_throttle import LoginDevice, LoginFailure, LoginWarning, SignInLink
-from ..urls import sign_in_link_path
+from ..urls import secret_link_address, sign_in_link_path
 from . import outbox
 from .accounts import authenticate, find_user_by_email, hash_token, normalize_email
-from .password_resets import MAX_TOKEN, _public_address
+from .password_resets import MAX_TOKEN
 
 WARNING_INTERVAL = timedelta(hours=1)  # the owner hears about guessing at most this often
 DEVICE_COOKIE_SALT = "globe.login-device"
@@ -156,7 +156,7 @@ longer after each wrong password; the browsers you signed in with before are not
 
 
 def _warning_email(name: str, attempts: int, addresses: int) -> dict[str, str]:
-    site, address = current_app.config["SITE_NAME"], _public_address()
+    site, address = current_app.config["SITE_NAME"], secret_link_address()
     reset, profile = f"{address}/forgot-password", f"{address}/profile"
     return {
         "subject": f"{site}: someone is trying to guess your password",
@@ -260,7 +260,7 @@ def email_sign_in_link(email: str, password: str, *, address: str, device_cookie
         record_failure(email, address=address, device=_trusted_device(email, device_cookie, now), now=now)
     token = secrets.token_urlsafe(32)
     minutes = int(current_app.config["LOGIN_LINK_MINUTES"])
-    message = _sign_in_email(user.display_name if user else "", _public_address() + sign_in_link_path(token),
+    message = _sign_in_email(user.display_name if user else "", secret_link_address() + sign_in_link_path(token),
                              minutes)
     if user is None or user.is_suspended:
         return
@@ -272,7 +272,7 @@ def email_sign_in_link(email: str, password: str, *, address: str, device_cookie
 
 
 def _sign_in_email(name: str, link: str, minutes: int) -> dict[str, str]:
-    site, reset = current_app.config["SITE_NAME"], _public_address() + "/forgot-password"
+    site, reset = current_app.config["SITE_NAME"], secret_link_address() + "/forgot-password"
     return {
         "subject": f"{site}: your sign-in link",
         "text": (f"Hello {name},\n\nSomeone (we hope you) typed your password in a new browser while your account "

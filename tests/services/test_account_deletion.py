@@ -2,6 +2,7 @@
 is freed; a wrong password or a role nobody else holds refuses it with nothing deleted."""
 import threading
 
+import pyotp
 import pytest
 from factories import PASSWORD, add_member, make_community, make_page, make_user
 from sqlalchemy import func, select
@@ -12,24 +13,32 @@ from globe.db import transaction
 from globe.errors import InvalidInput, NotFound, PermissionDenied
 from globe.extensions import db
 from globe.models import Membership, OutboxMessage, User
-from globe.models.accounts import ApiToken, LoginSession, PasswordReset
+from globe.models.accounts import ApiToken, EmailVerification, LoginSession, PasswordReset
 from globe.models.incubator import Assignment, MentorConflict, MentorProfile, Notification, TeamMember
+from globe.models.invitations import Invitation
+from globe.models.login_throttle import LoginDevice
 from globe.models.resources import Board, BoardItem, Resource
+from globe.models.two_factor import RecoveryCode
 from globe.models.wiki_pages import WikiRevision
 from globe.permissions import Anonymous
 from globe.services import (
     account_deletion,
     accounts,
     boards,
+    email_verification,
     incubator,
+    invitations,
     knowledge_base,
+    login_throttle,
     mentoring,
     notifications,
     password_resets,
     resources,
     search,
+    two_factor,
 )
 from globe.services.account_deletion import FORMER_MEMBER, AccountDeletionRefused, blockers_of, delete_account
+from globe.services.accounts import SYSTEM
 
 PROPOSAL = {"title": "Podcast club for teens", "summary": "Weekly episodes", "description": "Students record",
             "needs": "audio"}
@@ -87,6 +96,26 @@ def test_personal_data_goes_and_the_row_is_an_anonymous_tombstone(cop, zeb):
     # Contributions stay, by the tombstone.
     assert db.session.get(Resource, resource.id).owner_id == user_id
     assert count(WikiRevision, WikiRevision.page_id == page.id, WikiRevision.author_id == user_id) == 1
+
+
+def test_sign_in_secrets_and_invitations_to_the_address_go_too(cop, zeb):
+    """Two-factor keys and recovery codes, trusted browsers, emailed links and community invitations."""
+    two_factor.start_setup(zeb)
+    two_factor.confirm_setup(zeb, code=pyotp.TOTP(zeb.totp_secret).now())
+    login_throttle.trust_browser(zeb, device_cookie=None, address="192.0.2.7")
+    email_verification.request_email_change(zeb, email="zeb.new@example.org", current_password=PASSWORD)
+    other = make_community("reading", name="Reading", policy="invite")
+    invitations.invite(SYSTEM, other, emails=["zeb@example.org"])
+    user_id = zeb.id
+
+    delete_account(zeb, password=PASSWORD)
+
+    user = db.session.get(User, user_id)
+    assert (user.totp_secret, user.totp_enabled_at) == (None, None)
+    for model, column in ((RecoveryCode, RecoveryCode.user_id), (LoginDevice, LoginDevice.user_id),
+                          (EmailVerification, EmailVerification.user_id)):
+        assert count(model, column == user_id) == 0, model.__name__
+    assert count(Invitation, Invitation.email == "zeb@example.org") == 0
 
 
 def test_nobody_can_sign_in_as_the_deleted_person_and_the_address_registers_again(cop, zeb):
