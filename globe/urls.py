@@ -41,7 +41,8 @@ def site_address() -> str:
 
 
 def secret_link_address() -> str:
-    """The site address for links carrying a secret (password resets, invitations, sign-in and confirmation links): GLOBE_SITE_URL only.
+    """The site address for links carrying a secret (password resets, invitations, sign-in and confirmation
+    links): GLOBE_SITE_URL only.
 
     Unset, such a link is a bare path: site_address() would fall back on the Host header, which a client
     can forge to have the secret sent to another site."""

@@ -63,7 +63,7 @@ def membership(community: Community, user_id: int | None) -> Membership | None:
         Membership.community_id == community.id, Membership.user_id == user_id))
 
 
-def _invitation_is_current(record: Membership) -> bool:
+def has_current_invitation(record: Membership) -> bool:
     return bool(db.session.scalar(select(exists().where(Membership.id == record.id,
                                                         invitation_is_current(utcnow())))))
 
@@ -203,7 +203,7 @@ def join(actor, community: Community, *, message: str = "") -> Membership:
     existing = membership(community, actor.id) if actor.is_authenticated else None
     if existing and existing.status in ("active", "pending"):
         raise Conflict("You are already a member." if existing.is_active else "Your request is already waiting.")
-    if existing and existing.status == "invited" and _invitation_is_current(existing):
+    if existing and existing.status == "invited" and has_current_invitation(existing):
         from .invitations import accept_invitation
         return accept_invitation(actor, community)
     if community.policy == "invite" and actor.is_authenticated:

@@ -21,8 +21,9 @@ from ..models import Community, InviteLink, Membership
 from ..models.base import utcnow
 from ..models.invite_links import LINK_MODES
 from ..permissions import require
+from . import invitations
 from .accounts import hash_token
-from .communities import membership
+from .communities import has_current_invitation, membership
 from .validation import Checker
 
 EXPIRY_DAYS = (1, 7, 30, 365)  # what the form offers; a link never lives longer than a year
@@ -119,8 +120,9 @@ def open_link(token: str, *, now: datetime | None = None) -> InviteLink:
 def join_through_link(actor, token: str, *, now: datetime | None = None) -> LinkOutcome:
     """Join the link's community (or file a request, if the link says so), using up one of its uses.
 
-    Someone already in (or already asking, for a request link) uses nothing. An open invitation is simply
-    accepted. The use is counted by one conditional UPDATE, so the last use goes to one person only."""
+    Someone already in (or already asking, for a request link) uses nothing, and an open invitation is
+    simply accepted with its role. The use is counted by one conditional UPDATE, so the last use goes to
+    one person only."""
     now = now or utcnow()
     link = open_link(token, now=now)
     if not actor.is_authenticated:
@@ -132,6 +134,8 @@ def join_through_link(actor, token: str, *, now: datetime | None = None) -> Link
         return LinkOutcome("already_member", existing)
     if existing is not None and existing.status == "pending" and link.mode == "request":
         return LinkOutcome("already_requested", existing)
+    if existing is not None and existing.status == "invited" and has_current_invitation(existing):
+        return LinkOutcome("joined", invitations.accept_invitation(actor, community, now=now))  # no use taken
     try:
         return _use_link(actor, link, existing, now)
     except IntegrityError:  # the same person, through two requests at once: the other one won
@@ -140,14 +144,13 @@ def join_through_link(actor, token: str, *, now: datetime | None = None) -> Link
 
 
 def _use_link(actor, link: InviteLink, existing: Membership | None, now: datetime) -> LinkOutcome:
-    joins = link.mode == "join" or (existing is not None and existing.status == "invited")
+    joins = link.mode == "join"
     with transaction():
         if not _count_use(link, now):
             raise InviteLinkGone(f"This invite link was used up a moment ago. Ask a facilitator of "
                                  f"{link.community.name} for a new one.")
         record = existing or Membership(community_id=link.community_id, user_id=actor.id, role="member")
-        if existing is None or existing.status != "invited":
-            record.role, record.message, record.decision_message = "member", "", ""
+        record.role, record.message, record.decision_message = "member", "", ""
         record.status = "active" if joins else "pending"
         record.decided_at = now if joins else None
         db.session.add(record)

@@ -11,7 +11,7 @@ from globe.errors import InvalidInput, PermissionDenied
 from globe.extensions import db
 from globe.models import User
 from globe.models.base import utcnow
-from globe.services import communities, invite_links
+from globe.services import communities, invitations, invite_links
 from globe.services.invite_links import InviteLinkGone, InviteLinkUnknown
 
 
@@ -174,8 +174,11 @@ def test_an_open_invitation_is_accepted_through_a_request_link(cop):
     community, facilitator = cop
     token = invite_links.create_link(facilitator, community, expires_in_days=7, mode="request")[1]
     invited = make_user()
-    communities.invite(facilitator, community, email=invited.email)
-    assert invite_links.join_through_link(invited, token).status == "joined"
+    invitations.invite(facilitator, community, emails=[invited.email], role="editor")
+    outcome = invite_links.join_through_link(invited, token)
+    assert (outcome.status, outcome.membership.status, outcome.membership.role) == ("joined", "active", "editor")
+    assert invite_links.list_active_links(facilitator, community)[0].uses == 0  # the invitation let them in
+    assert invitations.list_open(facilitator, community) == []
 
 
 @pytest.mark.parametrize("who", ["member", "editor", "outsider"])
