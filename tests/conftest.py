@@ -13,6 +13,7 @@ from databases import (
     throwaway_database,
     worker_database_url,
 )
+from mail_server import Inbox, free_port, mail_settings, mailing_app, smtp_server
 from services_required import skip_unless_available
 from sqlalchemy import create_engine
 from testapp import app_config, start_empty
@@ -42,6 +43,35 @@ def _postgres_suite_database():
 @pytest.fixture
 def app(tmp_path):
     app = create_app(app_config(tmp_path))
+    with app.app_context():
+        start_empty()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server (aiosmtpd) on a free loopback port for the length of one test."""
+    handler = Inbox()
+    handler.port = free_port()
+    handler.server = smtp_server(handler, handler.port)
+    yield handler
+    handler.server.stop()
+
+
+@pytest.fixture
+def mail_app(app, inbox):
+    """The test's Globe sending through the test server, right after each commit."""
+    app.config.update(mail_settings(inbox))
+    return app
+
+
+@pytest.fixture
+def mailing_site(tmp_path, inbox):
+    """A fresh Globe at mail_server.SITE (the address its emailed links start with), mailing `inbox`.
+    A test module whose every test mails takes it as its `app` fixture."""
+    app = mailing_app(tmp_path, inbox)
     with app.app_context():
         start_empty()
         yield app

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import mail_server as smtp
 import pytest
-import test_outbox as smtp
 from factories import make_user
 
 from globe.db import transaction
@@ -14,8 +14,6 @@ from globe.extensions import db
 from globe.models import Notification, OutboxMessage
 from globe.models.base import utcnow
 from globe.services import incubator, mentoring, notifications, outbox
-
-inbox, mail_app, text_of = smtp.inbox, smtp.mail_app, smtp.text_of  # the test SMTP server and its app
 
 
 def outbox_rows() -> list[OutboxMessage]:
@@ -48,7 +46,7 @@ def test_a_mentor_gets_the_assignment_notice_by_email(mail_app, inbox, make_web)
     [email] = inbox.to("dana@example.org")
     assert email["Subject"] == "Globe: You are asked to mentor “Nursing English course”."
     assert email["From"] == "Globe <globe@example.org>" and email["To"] == "Dana <dana@example.org>"
-    body = text_of(email)
+    body = smtp.text_of(email)
     assert "Hello Dana," in body and "You are asked to mentor “Nursing English course”." in body
     assert f"http://localhost/incubator/{proposal.id}\n" in body
     html = email.get_body(("html",)).get_content()
@@ -71,7 +69,7 @@ def test_links_use_the_configured_site_address(mail_app, inbox):
     proposal = submitted_proposal(lead)
     mentoring.assign(make_user(admin=True), proposal, dana.id)  # no request: SITE_URL gives the address
     [email] = inbox.to("dana@example.org")
-    assert f"https://globe.example.org/incubator/{proposal.id}\n" in text_of(email)
+    assert f"https://globe.example.org/incubator/{proposal.id}\n" in smtp.text_of(email)
 
 
 def test_without_smtp_settings_the_email_is_kept_in_the_outbox_and_written_to_the_log(app, inbox, caplog):

@@ -4,85 +4,18 @@ kept while the server is down, and never sent twice by two senders."""
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from datetime import timedelta
-from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
+from mail_server import free_port, smtp_server, text_of
 
 from globe.db import transaction
 from globe.extensions import db
 from globe.models import OutboxMessage
 from globe.models.base import utcnow
 from globe.services import outbox
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message. Addresses starting with "bounce" are refused for good;
-    while `busy` holds replies, each recipient gets the next one instead of being accepted."""
-
-    def __init__(self) -> None:
-        self.messages = []
-        self.logins = []
-        self.busy: list[str] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("bounce"):
-            return "550 5.1.1 No such mailbox"
-        if self.busy:
-            return self.busy.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        return [message for recipients, message in self.messages if address in recipients]
-
-    def authenticate(self, server, session, envelope, mechanism, auth_data):
-        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=auth_data.password == b"s3cret")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def smtp_server(handler, port: int) -> Controller:
-    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=handler.authenticate,
-                            auth_require_tls=False)
-    controller.start()
-    return controller
-
-
-@pytest.fixture
-def inbox():
-    """A real SMTP server on a free loopback port for the length of one test."""
-    handler = Inbox()
-    handler.port = free_port()
-    handler.server = smtp_server(handler, handler.port)
-    yield handler
-    handler.server.stop()
-
-
-@pytest.fixture
-def mail_app(app, inbox):
-    """Sending through the test server, right after each commit so a test sees the outcome."""
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, SMTP_SECURITY="none",
-                      SMTP_FROM="Globe <globe@example.org>", SEND_EMAIL_IN_BACKGROUND=False)
-    return app
-
-
-def text_of(email) -> str:
-    return email.get_body(("plain",)).get_content().replace("\r\n", "\n")  # lines end in CRLF on the wire
 
 
 def queue(address: str = "dana@example.org", *, name: str = "Dana", subject: str = "Your reset link") -> int:

@@ -2,27 +2,22 @@
 sign up, follow the link, resend it, change the address; bad links get a clear page, never a 500."""
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
+import mail_server
 import pytest
-import test_password_reset as mail_server
 from factories import PASSWORD, make_community, make_user
+from mail_server import link_in
 
 from globe.extensions import db
 from globe.models.accounts import EmailVerification
 from globe.services import accounts
 
 SITE = mail_server.SITE
-app, inbox = mail_server.app, mail_server.inbox  # fixtures: Globe at SITE, mailing a real SMTP server (aiosmtpd)
-LINK_RE = re.compile(re.escape(SITE) + r"/confirm-email/[A-Za-z0-9_-]+")
 
 
-def link_in(email) -> str:
-    """The path of the confirmation link in the email's text, checked to be the same in its HTML part."""
-    [link] = LINK_RE.findall(email.get_body(("plain",)).get_content())
-    assert f'href="{link}"' in email.get_body(("html",)).get_content()
-    return urlsplit(link).path
+@pytest.fixture
+def app(mailing_site):
+    """Globe at SITE, mailing a real SMTP server (the `inbox` fixture) right after each commit."""
+    return mailing_site
 
 
 def sign_up(browser, email: str = "kim@example.org", name: str = "Kim"):
@@ -41,7 +36,7 @@ def test_signing_up_mails_a_link_that_confirms_the_address(web, inbox):
     assert "Check your inbox" in home and "kim@example.org" in home and "Resend the link" in home
     [email] = inbox.to("kim@example.org")
     assert email["To"] == "Kim <kim@example.org>" and "confirm your email address" in email["Subject"]
-    path = link_in(email)
+    path = link_in(email, "/confirm-email/")
 
     page = web.get(path)  # opening the link (as a mail scanner would) changes nothing
     assert page.status_code == 200 and "Confirm kim@example.org" in page.get_data(as_text=True)
@@ -60,7 +55,7 @@ def test_an_unverified_member_joins_but_is_told_how_to_post(web, inbox):
     refused = web.get(f"/c/{staffroom.slug}/wiki/-/new")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 403 and "Confirm your email address first" in html and "Resend the link" in html
-    confirm(web, link_in(inbox.to("kim@example.org")[-1]))
+    confirm(web, link_in(inbox.to("kim@example.org")[-1], "/confirm-email/"))
     assert web.get(f"/c/{staffroom.slug}/wiki/-/new").status_code == 200
 
 
@@ -79,7 +74,7 @@ def test_resend_from_the_profile(web, inbox):
 
 def test_bad_links_get_a_clear_page(web, inbox):
     sign_up(web)
-    path = link_in(inbox.to("kim@example.org")[-1])
+    path = link_in(inbox.to("kim@example.org")[-1], "/confirm-email/")
     assert web.get("/confirm-email/forged").status_code == 400
     assert web.get("/confirm-email/" + "x" * 5000).status_code in (400, 404, 414)
     link = db.session.scalar(db.select(EmailVerification))
@@ -94,7 +89,7 @@ def test_bad_links_get_a_clear_page(web, inbox):
 def test_a_used_link_says_so(make_web, inbox):
     browser = make_web()
     sign_up(browser)
-    path = link_in(inbox.to("kim@example.org")[-1])
+    path = link_in(inbox.to("kim@example.org")[-1], "/confirm-email/")
     confirm(browser, path)
     again = make_web().get(path)
     assert again.status_code == 410 and "already used" in again.get_data(as_text=True)
@@ -122,7 +117,7 @@ def test_changing_the_address_on_the_profile(make_web, inbox, mei):
     [email] = inbox.to("mei@new.example")
     assert "new email address" in email["Subject"]
 
-    done = confirm(browser, link_in(email))
+    done = confirm(browser, link_in(email, "/confirm-email/"))
     assert done.status_code == 302
     assert accounts.find_user_by_email("mei@new.example").id == mei.id
     [notice] = inbox.to("mei@example.org")
@@ -148,7 +143,7 @@ def test_a_taken_address_gets_the_same_answer_and_no_email(web, inbox, mei):
 def test_an_address_taken_after_the_link_was_sent_is_refused_cleanly(web, inbox, mei):
     web.login("mei@example.org")
     ask_change(web, "mei@new.example")
-    path = link_in(inbox.to("mei@new.example")[-1])
+    path = link_in(inbox.to("mei@new.example")[-1], "/confirm-email/")
     make_user(email="mei@new.example")
     refused = confirm(web, path)
     html = refused.get_data(as_text=True)
@@ -183,6 +178,6 @@ def test_a_name_with_line_breaks_never_reaches_a_header(web, inbox):
 
 def test_confirming_needs_the_forms_csrf_token(web, inbox):
     sign_up(web)
-    path = link_in(inbox.to("kim@example.org")[-1])
+    path = link_in(inbox.to("kim@example.org")[-1], "/confirm-email/")
     assert web.post(path, csrf=False).status_code == 400
     assert not accounts.find_user_by_email("kim@example.org").email_verified

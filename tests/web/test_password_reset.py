@@ -3,65 +3,23 @@ sets a new password once, before it expires, signs out every other browser, and 
 pages or the mail whether an address has an account."""
 from __future__ import annotations
 
-import re
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
-from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from factories import PASSWORD, make_user
-from testapp import app_config, start_empty
+from mail_server import SITE, link_in
 
-from globe import create_app
 from globe.extensions import db
 from globe.models.accounts import PasswordReset
 from globe.services import accounts, password_resets
 
-SITE = "http://globe.example.org"  # plain http: a test client sends no Referer for the HTTPS CSRF check
 NEW_PASSWORD = "a brand new password"
-LINK_RE = re.compile(re.escape(SITE) + r"/password-reset/[A-Za-z0-9_-]+")
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list:
-        return [message for recipients, message in self.messages if address in recipients]
 
 
 @pytest.fixture
-def inbox():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    handler.port = port
-    server = Controller(handler, hostname="127.0.0.1", port=port)
-    server.start()
-    yield handler
-    server.stop()
-
-
-@pytest.fixture
-def app(tmp_path, inbox):
-    """Globe at a public address, sending each email to the test server right after the commit."""
-    app = create_app(app_config(tmp_path, SITE_URL=SITE, SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port,
-                                SMTP_SECURITY="none", SMTP_FROM="Globe <globe@example.org>",
-                                SEND_EMAIL_IN_BACKGROUND=False))
-    with app.app_context():
-        start_empty()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(mailing_site):
+    """Globe at SITE, mailing a real SMTP server (the `inbox` fixture) right after each commit."""
+    return mailing_site
 
 
 @pytest.fixture
@@ -73,17 +31,9 @@ def ask_for_a_link(browser, email: str):
     return browser.post("/forgot-password", {"email": email}, token_from="/forgot-password")
 
 
-def link_in(email) -> str:
-    """The path of the reset link in the email's text, checked to be the same in its HTML part."""
-    text = email.get_body(("plain",)).get_content()
-    [link] = LINK_RE.findall(text)
-    assert f'href="{link}"' in email.get_body(("html",)).get_content()
-    return urlsplit(link).path
-
-
 def emailed_link(browser, inbox, email: str = "mei@example.org") -> str:
     assert ask_for_a_link(browser, email).status_code == 200
-    return link_in(inbox.to(email)[-1])
+    return link_in(inbox.to(email)[-1], "/password-reset/")
 
 
 def set_password(browser, path: str, password: str = NEW_PASSWORD, confirm: str | None = None):
@@ -244,7 +194,7 @@ def test_an_admin_sends_a_reset_email_from_the_roles_page(make_web, inbox, mei):
     [email] = inbox.to("mei@example.org")
     assert "administrator" in email.get_body(("plain",)).get_content()
     browser = make_web()
-    assert set_password(browser, link_in(email)).status_code == 302 and is_signed_in(browser)
+    assert set_password(browser, link_in(email, "/password-reset/")).status_code == 302 and is_signed_in(browser)
 
 
 def test_only_admins_send_reset_emails_and_with_csrf(make_web, inbox, mei):
