@@ -68,6 +68,12 @@ OTHER_PAGES = {
     "notifications": ("/notifications", True),
     "my boards": ("/boards", True),
     "admin people": ("/admin/people", True),
+    "outgoing email": ("/admin/email", True),
+    "forgot password": ("/forgot-password", False),
+    "change password": ("/profile/password", True),
+    "change email": ("/profile/email", True),
+    "two-factor set-up": ("/profile/two-factor", True),
+    "delete account": ("/profile/delete", True),
 }
 ALL_PAGES = MAIN_PAGES | OTHER_PAGES
 
