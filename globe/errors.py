@@ -43,6 +43,11 @@ class UnsupportedType(GlobeError):
     title = "Unsupported type"
 
 
+class TooManyAttempts(GlobeError):
+    status = 429
+    title = "Too many attempts"
+
+
 class InvalidInput(GlobeError):
     """Field-level validation failure: `fields` maps a field name to its messages."""
 

@@ -2,20 +2,22 @@
 from flask import current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 
-from ..errors import InvalidInput, PermissionDenied, Unauthorized
+from ..errors import InvalidInput, PermissionDenied, TooManyAttempts, Unauthorized
 from ..extensions import limiter
-from ..services import account_deletion, accounts, communities, email_verification, password_resets, two_factor
+from ..services import (
+    account_deletion,
+    accounts,
+    communities,
+    email_verification,
+    login_throttle,
+    password_resets,
+    two_factor,
+)
 from .common import actor, bp, iso, json_body
 
 
 def _limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _email_key() -> str:
-    data = request.get_json(silent=True)
-    email = data.get("email", "") if isinstance(data, dict) else ""
-    return "token:" + accounts.normalize_email(str(email))
 
 
 def _reset_email_key() -> str:
@@ -50,10 +52,16 @@ def _signed_in_caller():
 
 @bp.route("/tokens", methods=["POST"])
 @limiter.limit(_limit, deduct_when=_failed)
-@limiter.limit(_limit, key_func=_email_key, deduct_when=_failed)
 def issue_token():
+    """Wrong passwords slow down this account's token requests as they slow its new browsers (the owner's
+    trusted browser can still make a token on the profile page)."""
     data = json_body(text=("scope", "code"), lists=("communities",))
-    user = accounts.authenticate(str(data.get("email", "")), str(data.get("password", "")))
+    attempt = login_throttle.attempt_login(str(data.get("email", "")), str(data.get("password", "")),
+                                           address=request.remote_addr or "", device_cookie=None)
+    if attempt.wait_seconds:
+        raise TooManyAttempts(f"Too many wrong passwords for this account: wait {attempt.wait_seconds} seconds, "
+                              "or make a token on your profile page in a browser you signed in with before.")
+    user = attempt.user
     if user is None:
         raise Unauthorized("Email or password is incorrect.")
     if refusal := accounts.sign_in_refusal(user):

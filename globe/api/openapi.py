@@ -136,7 +136,8 @@ def _accounts() -> dict:
                                  "A limited token sees other communities as a visitor does, holds no site-wide "
                                  "role, and any change outside them answers 403.")}},
                             required=("email", "password")),
-            description="Rate-limited like the login form: failed attempts count per address and per email. An "
+            description="Failed attempts are limited per address, and count with the login page's for the account: "
+                        "while its new browsers must wait, so do token requests (429). An "
                         "account with two-factor sign-in needs `code` too (401 without a right one).")},
         "/me": {"get": op("getMe", "The caller, with their communities and roles", "accounts",
                           {"200": _ok(ref("Me"))}, security=TOKEN_REQUIRED),

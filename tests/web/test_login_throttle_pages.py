@@ -135,3 +135,15 @@ def test_forms_without_csrf_fail(app, mei, web):
 def test_a_forged_sign_in_link_is_refused_clearly(app, web, path, status):
     response = web.get(path)
     assert response.status_code == status and "This link does not work" in response.get_data(as_text=True)
+
+
+def test_guesses_slow_down_token_requests_but_the_owners_browser_still_makes_tokens(app, mei, make_web):
+    owner = make_web()
+    owner.login(OWNER)
+    guess_twenty_times(make_web())
+    asked = app.test_client().post("/api/v1/tokens", json={"email": OWNER, "password": PASSWORD},
+                                   environ_base=ATTACKER)
+    assert asked.status_code == 429 and "wait" in asked.get_json()["detail"]
+    made = owner.post("/profile/tokens", {"name": "laptop", "expires_in_days": "30", "scope": "read"},
+                      token_from="/profile")
+    assert made.status_code == 200 and "glb_" in made.get_data(as_text=True)
