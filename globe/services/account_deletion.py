@@ -29,9 +29,9 @@ from ..models.resources import Board, BoardItem, Resource
 from ..models.two_factor import RecoveryCode
 from ..models.wiki_pages import WikiRevision
 from . import outbox
+from .names import FORMER_MEMBER
 from .search import queue_for_indexing
 
-FORMER_MEMBER = "Former member"
 UNUSABLE_PASSWORD = "!deleted"  # not a werkzeug hash ("method$salt$hash"): no password ever matches it
 PLACEHOLDER_DOMAIN = "deleted.invalid"  # ".invalid" never resolves, and registration refuses it
 HTML_EMAIL = Markup("""<!doctype html>

@@ -18,7 +18,7 @@ from ..models import ApiToken, User
 from ..models.accounts import TOKEN_SCOPES, LoginSession
 from ..models.base import utcnow
 from ..permissions import require
-from .names import imitated_name
+from .names import SYSTEM_NAME, imitated_name, is_reserved
 from .validation import Checker, parse_tags
 
 MIN_PASSWORD = 8
@@ -33,7 +33,7 @@ class SystemActor:
     is_authenticated = True
     is_admin = True
     is_mentor = is_curator = False
-    display_name = "Globe"
+    display_name = SYSTEM_NAME
     email_verified = True
 
 
@@ -83,7 +83,9 @@ def _check_email(check: Checker, email: str) -> str:
 
 def _check_display_name(check: Checker, display_name: str, *, user_id: int | None = None) -> str:
     name = check.text("display_name", display_name, max_length=80, required=True, label="Display name")
-    if name and imitated_name(name, user_id=user_id):
+    if name and is_reserved(name):
+        check.add("display_name", f"“{name}” is a name Globe itself shows: choose another.")
+    elif name and imitated_name(name, user_id=user_id):
         check.add("display_name", "This name looks like the name of a site admin or a community's facilitator: "
                                   "add a surname or an initial so that nobody takes you for them.")
     return name

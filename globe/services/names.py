@@ -23,6 +23,10 @@ from ..permissions import roles_at_least
 # Characters that look alike once case is gone: "I" (i) and "l" (L) in many fonts, and digits.
 _LOOK_ALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
 _NOT_A_LETTER = re.compile(r"[\W_]+")
+# Names Globe itself shows, which nobody may take: for deleted accounts, and for what the system does.
+FORMER_MEMBER = "Former member"
+SYSTEM_NAME = "Globe"
+RESERVED_NAMES = (FORMER_MEMBER, SYSTEM_NAME)
 
 
 def look_alike_key(name: str) -> str:
@@ -33,6 +37,11 @@ def look_alike_key(name: str) -> str:
     text = "".join(latin.get(char, char) for char in text)
     bare = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     return _NOT_A_LETTER.sub("", bare.casefold().translate(_LOOK_ALIKE))
+
+
+def is_reserved(name: str) -> bool:
+    """True for a name (or a look-alike of one) that Globe shows for deleted accounts or its own actions."""
+    return look_alike_key(name) in {look_alike_key(reserved) for reserved in RESERVED_NAMES}
 
 
 def imitated_name(name: str, *, user_id: int | None = None) -> str | None:

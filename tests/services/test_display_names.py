@@ -35,3 +35,10 @@ def test_different_names_and_other_scripts_stay_free(app):
     assert look_alike_key("محمود") != look_alike_key("محمد")
     with pytest.raises(InvalidInput):
         accounts.register_user(email="m2@example.org", display_name="محمد", password="long password")
+
+
+@pytest.mark.parametrize("name", ["Former member", "former  MEMBER", "F0rmer Member", "Globe", "G1obe"])
+def test_the_names_globe_shows_for_deleted_accounts_and_itself_are_refused(app, name):
+    with pytest.raises(InvalidInput) as err:
+        accounts.register_user(email="new@example.org", display_name=name, password="long password")
+    assert "a name Globe itself shows" in err.value.fields["display_name"][0]
