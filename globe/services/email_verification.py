@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models.accounts import EmailVerification, PasswordReset, User
 from ..models.base import utcnow
 from ..urls import email_verification_path, secret_link_address
-from . import accounts, outbox
+from . import accounts, invitations, outbox
 from .validation import Checker
 
 MAX_TOKEN = 200  # longer "tokens" are forged: refused before any hashing or lookup
@@ -218,6 +218,7 @@ def follow_link(actor, token: str, *, now: datetime | None = None) -> EmailVerif
                 keep = actor.current_session_key if actor.is_authenticated and actor.id == user.id else None
                 _replace_address(user, link.email, keep_session=keep)
             user.email_verified_at = now
+            invitations.attach_to_account(user, now)
             db.session.flush()
     except IntegrityError:  # the address was taken between the check and the commit
         raise _taken(link) from None

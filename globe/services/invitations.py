@@ -163,12 +163,31 @@ def _invite_address(actor, community: Community, entry: Entry, *, role: str, mes
     invitation.user_id = user.id if user else None
     invitation.role, invitation.message, invitation.invited_by_id = role, message, actor.id
     if user is not None:
-        record = record or Membership(community=community, user_id=user.id)
-        record.role, record.status, record.message, record.invited_by_id = role, "invited", message, actor.id
-        record.decision_message, record.decided_at = "", None
-        db.session.add(record)
+        _wait_on_profile(invitation, user, record)
     _send(invitation, inviter=actor, name=user.display_name if user else entry.name, now=now)
     return "invited" if user else "emailed"
+
+
+def _wait_on_profile(invitation: Invitation, user: User, record: Membership | None) -> None:
+    """The invitation as the account's "invited" membership, accepted or declined from their profile."""
+    invitation.user_id = user.id
+    record = record or Membership(community=invitation.community, user_id=user.id)
+    record.role, record.status, record.message = invitation.role, "invited", invitation.message
+    record.invited_by_id, record.decision_message, record.decided_at = invitation.invited_by_id, "", None
+    db.session.add(record)
+
+
+def attach_to_account(user: User, now: datetime) -> None:
+    """In the transaction that proves `user` reads mail at their address: the invitations sent to it before
+    it had an account wait on their profile too (the emailed links keep working). Only a proven address
+    gets them, so registering with someone else's address shows nothing of their invitations."""
+    waiting = db.session.scalars(select(Invitation).where(Invitation.email == normalize_email(user.email),
+                                                          Invitation.user_id.is_(None), is_open_clause(),
+                                                          Invitation.expires_at > now))
+    for invitation in waiting:
+        record = membership(invitation.community, user.id)
+        if record is None or record.status not in ("active", "pending"):
+            _wait_on_profile(invitation, user, record)
 
 
 def _open_invitation(community: Community, address: str, user: User | None) -> Invitation | None:

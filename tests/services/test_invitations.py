@@ -10,7 +10,7 @@ from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from globe.extensions import db
 from globe.models import Invitation, OutboxMessage
 from globe.models.base import utcnow
-from globe.services import accounts, communities, invitations
+from globe.services import accounts, communities, email_verification, invitations
 from globe.services.invitations import InvitationLinkGone, InvitationLinkUnknown
 
 TOKEN_RE = re.compile(r"/invitations/([A-Za-z0-9_-]+)")
@@ -228,3 +228,15 @@ def test_a_pending_request_answered_by_an_invitation_is_approved(fac):
     communities.join(person, cop)
     assert statuses(invitations.invite(fac, cop, emails=person.email)) == [(person.email, "invited")]
     assert communities.membership(cop, person.id).is_active
+
+
+def test_an_invitation_sent_before_sign_up_waits_on_the_profile_once_the_address_is_confirmed(fac, cop):
+    invitations.invite(fac, cop, emails="lee@example.org", role="editor", message="Come along")
+    lee = email_verification.register(email="lee@example.org", display_name="Lee", password=PASSWORD)
+    assert communities.membership(cop, lee.id) is None  # an unproven address shows nothing of its invitations
+    [link] = re.findall(r"/confirm-email/([A-Za-z0-9_-]+)", emails_to("lee@example.org")[-1].text_body)
+    email_verification.follow_link(lee, link)
+    record = communities.membership(cop, lee.id)
+    assert (record.status, record.role, record.message) == ("invited", "editor", "Come along")
+    assert invitations.accept_invitation(lee, cop).status == "active"
+    assert invitations.list_open(fac, cop) == []
