@@ -13,7 +13,7 @@ from databases import (
     throwaway_database,
     worker_database_url,
 )
-from mail_server import Inbox, free_port, mail_settings, mailing_app, smtp_server
+from mail_server import SITE, Inbox, free_port, mail_settings, mailing_app, smtp_server
 from services_required import skip_unless_available
 from sqlalchemy import create_engine
 from testapp import app_config, start_empty
@@ -40,14 +40,41 @@ def _postgres_suite_database():
     drop_database(base, url.database)
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(app_config(tmp_path))
+def _running(app):
+    """The app, in its context, with an empty database; cleaned up after the test."""
     with app.app_context():
         start_empty()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from _running(create_app(app_config(tmp_path)))
+
+
+@pytest.fixture
+def public_site(tmp_path):
+    """A fresh Globe at mail_server.SITE (so emailed links are absolute), with no mail server: its email stays
+    in the outbox (and the log). A test module whose tests need that takes it as its `app` fixture."""
+    yield from _running(create_app(app_config(tmp_path, SITE_URL=SITE)))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def race_app(request, tmp_path):
+    """A Globe whose database threads racing each other share (tests/races.py): a SQLite file, then a fresh
+    PostgreSQL database, one test for each."""
+    url = (f"sqlite:///{tmp_path / 'race.sqlite3'}" if request.param == "sqlite"
+           else request.getfixturevalue("fresh_postgres_database"))
+    app = create_app(app_config(tmp_path, DATABASE_URL=url))
+    with app.app_context():
+        db.create_all()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -71,12 +98,7 @@ def mail_app(app, inbox):
 def mailing_site(tmp_path, inbox):
     """A fresh Globe at mail_server.SITE (the address its emailed links start with), mailing `inbox`.
     A test module whose every test mails takes it as its `app` fixture."""
-    app = mailing_app(tmp_path, inbox)
-    with app.app_context():
-        start_empty()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    yield from _running(mailing_app(tmp_path, inbox))
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """Deleting one's own account: the personal data goes, contributions stay under "Former member", the address
 is freed; a wrong password or a role nobody else holds refuses it with nothing deleted."""
-import threading
 
 import pyotp
 import pytest
 from factories import PASSWORD, add_member, make_community, make_page, make_user
+from races import at_once
 from sqlalchemy import func, select
-from testapp import app_config
 
-from globe import create_app
 from globe.db import transaction
 from globe.errors import InvalidInput, NotFound, PermissionDenied
 from globe.extensions import db
@@ -238,50 +236,19 @@ def test_an_admin_cannot_act_on_a_deleted_account(cop, zeb):
 
 # --- two facilitators of one community deleting their accounts at the same moment -----------------
 
-def _delete_at_once(app, user_ids: list[int]) -> list[str]:
-    start = threading.Barrier(len(user_ids))
-    outcomes: list[str] = []
-
-    def delete(user_id: int) -> None:
-        with app.app_context():
-            user = db.session.get(User, user_id)
-            start.wait()
-            try:
-                delete_account(user, password=PASSWORD)
-            except AccountDeletionRefused:
-                outcomes.append("refused")
-            else:
-                outcomes.append("done")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=delete, args=(user_id,)) for user_id in user_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+def _delete(user_id: int) -> str:
+    try:
+        delete_account(db.session.get(User, user_id), password=PASSWORD)
+    except AccountDeletionRefused:
+        return "refused"
+    return "done"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    return request.getfixturevalue("fresh_postgres_database")
-
-
-def test_two_last_facilitators_deleting_at_once_leave_one(tmp_path, database_url):
-    app = create_app(app_config(tmp_path, DATABASE_URL=database_url))
-    with app.app_context():
-        db.create_all()
-        try:
-            first, second = make_user(), make_user()
-            community = make_community(facilitator=first)
-            add_member(community, second, "facilitator")
-            assert sorted(_delete_at_once(app, [first.id, second.id])) == ["done", "refused"]
-            facilitators = db.session.scalar(select(func.count()).select_from(Membership).where(
-                Membership.community_id == community.id, Membership.role == "facilitator"))
-            assert facilitators == 1
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+def test_two_last_facilitators_deleting_at_once_leave_one(race_app):
+    first, second = make_user(), make_user()
+    community = make_community(facilitator=first)
+    add_member(community, second, "facilitator")
+    assert sorted(at_once(race_app, _delete, [(first.id,), (second.id,)])) == ["done", "refused"]
+    facilitators = db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.community_id == community.id, Membership.role == "facilitator"))
+    assert facilitators == 1

@@ -1,12 +1,10 @@
 """Invite links: made by facilitators, used by anyone signed in, limited in time and uses, revocable."""
-import threading
 from datetime import timedelta
 
 import pytest
 from factories import SYSTEM, add_member, make_community, make_user
-from testapp import app_config
+from races import at_once
 
-from globe import create_app
 from globe.errors import InvalidInput, PermissionDenied
 from globe.extensions import db
 from globe.models import User
@@ -75,54 +73,22 @@ def test_the_last_use_goes_to_one_person_only(cop):
     assert communities.count_members(community) == 2
 
 
-def _open_at_once(app, token: str, user_ids: list[int]) -> list[str]:
-    """Each person opens the link at the same moment, in their own request context."""
-    start = threading.Barrier(len(user_ids))
-    outcomes: list[str] = []
-
-    def open_link(user_id: int) -> None:
-        with app.app_context():
-            person = db.session.get(User, user_id)
-            start.wait()
-            try:
-                outcomes.append(invite_links.join_through_link(person, token).status)
-            except InviteLinkGone:
-                outcomes.append("gone")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=open_link, args=(user_id,)) for user_id in user_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+def _open(token: str, user_id: int) -> str:
+    try:
+        return invite_links.join_through_link(db.session.get(User, user_id), token).status
+    except InviteLinkGone:
+        return "gone"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    return request.getfixturevalue("fresh_postgres_database")
-
-
-def test_people_opening_a_link_at_once_never_exceed_its_uses(tmp_path, database_url):
-    app = create_app(app_config(tmp_path, DATABASE_URL=database_url))
-    with app.app_context():
-        db.create_all()
-        try:
-            facilitator = make_user()
-            community = make_community(policy="invite", facilitator=facilitator)
-            link, token = invite_links.create_link(facilitator, community, expires_in_days=7, max_uses=2)
-            people = [make_user().id for _ in range(5)]
-            outcomes = _open_at_once(app, token, people)
-            assert sorted(outcomes) == ["gone", "gone", "gone", "joined", "joined"]
-            assert communities.count_members(community) == 3
-            db.session.expire_all()
-            assert db.session.get(type(link), link.id).uses == 2
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+def test_people_opening_a_link_at_once_never_exceed_its_uses(race_app):
+    facilitator = make_user()
+    community = make_community(policy="invite", facilitator=facilitator)
+    link, token = invite_links.create_link(facilitator, community, expires_in_days=7, max_uses=2)
+    outcomes = at_once(race_app, _open, [(token, make_user().id) for _ in range(5)])
+    assert sorted(outcomes) == ["gone", "gone", "gone", "joined", "joined"]
+    assert communities.count_members(community) == 3
+    db.session.expire_all()
+    assert db.session.get(type(link), link.id).uses == 2
 
 
 def test_a_link_expires(cop):

@@ -8,26 +8,19 @@ from urllib.parse import urlsplit
 
 import pytest
 from factories import PASSWORD, add_member, make_community, make_user
-from testapp import app_config, start_empty
+from mail_server import SITE
 
-from globe import create_app
 from globe.extensions import db
 from globe.models import Invitation, OutboxMessage
 from globe.models.base import utcnow
 from globe.services import accounts, communities, invitations
 
-SITE = "http://globe.example.org"
 LINK_RE = re.compile(re.escape(SITE) + r"/invitations/[A-Za-z0-9_-]+")
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(app_config(tmp_path, SITE_URL=SITE))
-    with app.app_context():
-        start_empty()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(public_site):
+    return public_site
 
 
 @pytest.fixture

@@ -7,28 +7,21 @@ import re
 
 import pytest
 from factories import PASSWORD, make_user
+from mail_server import SITE
 from sqlalchemy import select
-from testapp import app_config, start_empty
 
-from globe import create_app
 from globe.auth import DEVICE_COOKIE
 from globe.extensions import db
 from globe.models import OutboxMessage
 
-SITE = "http://globe.example.org"
 OWNER = "mei@example.org"
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 LINK_RE = re.compile(re.escape(SITE) + r"(/sign-in/[A-Za-z0-9_-]+)")
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(app_config(tmp_path, SITE_URL=SITE))
-    with app.app_context():
-        start_empty()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(public_site):
+    return public_site
 
 
 @pytest.fixture
