@@ -157,11 +157,11 @@ def copy_data(target_url):
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the queue.")
 @click.option("--once", is_flag=True, help="Apply the queue (and pending extractions and emails) once, then stop.")
 def index_worker(interval, once):
-    """Keep applying the search queue, pending text extractions and the email outbox (for multi-process
-    deployments, and for email retries)."""
+    """Keep applying the search queue, pending text extractions, the followers' notices and the email outbox
+    (for multi-process deployments, and for email retries)."""
     import time
 
-    from .services import outbox, search
+    from .services import following, outbox, search
     from .services.extraction import extract_version, retry_stalled
     _require_schema()
     click.echo("Index worker running; stop with Ctrl+C.")
@@ -171,6 +171,9 @@ def index_worker(interval, once):
         applied = search.drain_queue()
         if applied:
             click.echo(f"Applied {applied} queued change(s).")
+        told = following.fan_out()
+        if told:
+            click.echo(f"Told the followers of {told} change(s).")
         sent = outbox.send_queued()
         if sent:
             click.echo(f"Sent {sent} email(s).")

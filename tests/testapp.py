@@ -17,6 +17,7 @@ def app_config(tmp_path, **extra) -> dict:
         "TESTING": True,
         "EXTRACT_IN_BACKGROUND": False,  # extraction runs right after the commit, so tests see its outcome
         "INDEX_IN_BACKGROUND": False,  # the search queue is applied right after each commit
+        "NOTIFY_IN_BACKGROUND": False,  # followers are told right after each commit
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # real hashing, fewer rounds: tests stay fast
     }
     config.update(extra)

@@ -6,7 +6,6 @@ from .incubator import (
                         Assignment,
                         MentorConflict,
                         MentorProfile,
-                        Notification,
                         Proposal,
                         Review,
                         TeamMember,
@@ -15,6 +14,7 @@ from .incubator import (
 from .invitations import Invitation
 from .invite_links import InviteLink
 from .login_throttle import LoginDevice, LoginFailure, LoginWarning, SignInLink
+from .notifications import DigestRun, Follow, Notification, NotificationEvent, NotificationSetting
 from .oai import OaiTombstone
 from .outbox import OutboxMessage
 from .resources import Board, BoardItem, Resource, ResourceLabel, ResourceVersion
@@ -30,9 +30,10 @@ from .wiki_pages import (
                         WikiRevision,
 )
 
-__all__ = ["ApiToken", "Assignment", "Board", "BoardItem", "Community", "IdempotencyKey", "Invitation", "InviteLink",
-           "KnowledgeBaseComment", "KnowledgeBaseRequest", "LoginDevice", "LoginFailure", "LoginWarning",
-           "Membership", "MentorConflict", "MentorProfile", "Notification", "OaiTombstone", "OutboxMessage",
-           "Proposal", "RecoveryCode", "Resource", "ResourceLabel", "ResourceVersion", "Review", "SearchDrainLease",
-           "SearchQueueItem", "SignInLink", "TeamMember", "TimelineEvent", "User", "WikiAttachment", "WikiLink",
-           "WikiPage", "WikiRedirect", "WikiRevision"]
+__all__ = ["ApiToken", "Assignment", "Board", "BoardItem", "Community", "DigestRun", "Follow", "IdempotencyKey",
+           "Invitation", "InviteLink", "KnowledgeBaseComment", "KnowledgeBaseRequest", "LoginDevice", "LoginFailure",
+           "LoginWarning", "Membership", "MentorConflict", "MentorProfile", "Notification", "NotificationEvent",
+           "NotificationSetting", "OaiTombstone", "OutboxMessage", "Proposal", "RecoveryCode", "Resource",
+           "ResourceLabel", "ResourceVersion", "Review", "SearchDrainLease", "SearchQueueItem", "SignInLink",
+           "TeamMember", "TimelineEvent", "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect",
+           "WikiRevision"]

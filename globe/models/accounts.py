@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     suspension_reason: Mapped[str] = mapped_column(String(500), default="")
     # When the person proved they read mail at `email` (None: not yet; see GLOBE_REQUIRE_EMAIL_VERIFICATION).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Follow what one creates, edits, uploads or joins (globe/services/following.py); a preference.
+    auto_follow: Mapped[bool] = mapped_column(default=True)
     # When the person deleted their account: the row stays as an anonymised "Former member" so what they
     # contributed keeps an author (see globe/services/account_deletion.py).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,4 +1,4 @@
-"""The incubator: project proposals with their team, mentors, assignments, reviews, timeline and notices."""
+"""The incubator: project proposals with their team, mentors, assignments, reviews and timeline."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -139,14 +139,3 @@ class TimelineEvent(db.Model):
 
     proposal = relationship("Proposal", back_populates="events")
     actor = relationship("User")
-
-
-class Notification(db.Model):
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    message: Mapped[str] = mapped_column(String(500))
-    url: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

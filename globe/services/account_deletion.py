@@ -22,9 +22,10 @@ from ..models import Community, Membership, User
 from ..models.accounts import ApiToken, EmailVerification, LoginSession, PasswordReset
 from ..models.base import utcnow
 from ..models.idempotency import IdempotencyKey
-from ..models.incubator import Assignment, MentorConflict, MentorProfile, Notification, Proposal, Review, TeamMember
+from ..models.incubator import Assignment, MentorConflict, MentorProfile, Proposal, Review, TeamMember
 from ..models.invitations import Invitation
 from ..models.login_throttle import LoginDevice, LoginWarning, SignInLink
+from ..models.notifications import DigestRun, Follow, Notification, NotificationSetting
 from ..models.resources import Board, BoardItem, Resource
 from ..models.two_factor import RecoveryCode
 from ..models.wiki_pages import WikiRevision
@@ -157,7 +158,8 @@ def _remove_personal_data(user: User) -> None:
                           (Notification, Notification.user_id), (MentorProfile, MentorProfile.user_id),
                           (EmailVerification, EmailVerification.user_id), (RecoveryCode, RecoveryCode.user_id),
                           (LoginDevice, LoginDevice.user_id), (LoginWarning, LoginWarning.user_id),
-                          (SignInLink, SignInLink.user_id)):
+                          (SignInLink, SignInLink.user_id), (Follow, Follow.user_id),
+                          (NotificationSetting, NotificationSetting.user_id), (DigestRun, DigestRun.user_id)):
         db.session.execute(delete(model).where(column == user.id))
     # Invitations to communities name the person's address: those sent to it go.
     db.session.execute(delete(Invitation).where(or_(Invitation.user_id == user.id, Invitation.email == user.email)))

@@ -164,7 +164,8 @@ def _invite(actor, proposal: Proposal, user_id: int) -> TeamMember:
         raise Conflict(f"{user.display_name} is already on the team.")
     member = TeamMember(user_id=user.id, status="invited")
     proposal.team.append(member)
-    notify(user, f"You are invited to the team of the proposal “{proposal.title}”.", project_path(proposal.id))
+    notify(user, "incubator", f"You are invited to the team of the proposal “{proposal.title}”.",
+           url=project_path(proposal.id))
     return member
 
 
@@ -262,7 +263,7 @@ def _check_complete(check: Checker, proposal: Proposal) -> None:
 def tell_team(proposal: Proposal, message: str) -> None:
     for member in proposal.team:
         if member.status == "active":
-            notify(member.user, message, project_path(proposal.id))
+            notify(member.user, "incubator", message, url=project_path(proposal.id))
 
 
 def record_event(actor, proposal: Proposal, kind: str, *, message: str = "", from_status: str | None = None,

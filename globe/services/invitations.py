@@ -222,8 +222,9 @@ def invite_first_facilitator(actor, community: Community, email: str) -> None:
     db.session.add(Membership(community=community, user_id=user.id, role="facilitator", status="invited",
                               invited_by_id=actor.id))
     _send(invitation, inviter=actor, name=user.display_name, now=now, email=False)
-    notify(user, f"You are invited to be the facilitator of the new community “{community.name}”.",
-           community_path(community.slug))
+    notify(user, "membership.invitation",
+           f"You are invited to be the facilitator of the new community “{community.name}”.",
+           url=community_path(community.slug))
 
 
 # --- the facilitators' list: pending invitations, resend, revoke -----------------------------

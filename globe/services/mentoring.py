@@ -136,8 +136,8 @@ def assign(actor, proposal: Proposal, mentor_id: int, *, override_capacity_reaso
         assignment.decline_reason, assignment.answered_at = "", None
         db.session.add(assignment)
         record_event(actor, proposal, "assignment", message=f"{found.name} was asked to mentor this proposal.")
-        notify(db.session.get(User, mentor_id), f"You are asked to mentor “{proposal.title}”.",
-               project_path(proposal.id))
+        notify(db.session.get(User, mentor_id), "incubator", f"You are asked to mentor “{proposal.title}”.",
+               url=project_path(proposal.id))
         queue_for_indexing("project", proposal.id)  # its mentors may now find it
         if proposal.status == "submitted":
             transition(actor, proposal, "in_review")
@@ -168,8 +168,8 @@ def _withdraw(actor, assignment: Assignment, *, reason: str) -> None:
     queue_for_indexing("project", assignment.proposal_id)  # the mentor no longer finds it
     record_event(actor, assignment.proposal, "assignment", message=f"{actor.display_name} declined to mentor: {reason}")
     for admin in db.session.scalars(select(User).where(User.is_admin.is_(True))):
-        notify(admin, f"{actor.display_name} declined to mentor “{assignment.proposal.title}”: {reason}",
-               project_path(assignment.proposal_id))
+        notify(admin, "incubator", f"{actor.display_name} declined to mentor “{assignment.proposal.title}”: {reason}",
+               url=project_path(assignment.proposal_id))
 
 
 def write_review(actor, proposal: Proposal, *, recommendation: str, comments: str, private_note: str = "") -> Review:

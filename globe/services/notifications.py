@@ -1,19 +1,32 @@
-"""Notices inside Globe (the bell), and the same by email through the outbox."""
+"""Notices: the one `notify(...)` every feature calls, shown in the app (the bell) and emailed through the
+outbox (at once, or gathered in a digest, as each person chose for each kind).
+
+Rules kept here, so no feature has to: the person who acted is never told of their own action; the same
+thing repeated within an hour is one notice ("edited 10 times by 3 people"); and nobody is told of, or
+shown a notice about, something they cannot open now — checked when the notice is written and again each
+time it is shown or mailed (a member removed from a members-only community hears nothing more from it)."""
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, or_, select, update
 
 from ..db import transaction
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from ..extensions import db
+from ..models import Community, Proposal, Resource, WikiPage
 from ..models.base import utcnow
-from ..models.incubator import Notification
+from ..models.notifications import CHANNELS, Notification, NotificationSetting
+from ..permissions import can, visible_scope
 from ..urls import site_address
 from .outbox import queue_email
 
 SUBJECT_CHARS = 90
+COLLAPSE_WINDOW = timedelta(hours=1)
 HTML_EMAIL = Markup("""<!doctype html>
 <html><body>
 <p>Hello {name},</p>
@@ -25,10 +38,126 @@ also on <a href="{notices}">{notices}</a></small></p>
 HTML_LINK = Markup('<p><a href="{url}">Open it in {site}</a></p>\n')
 
 
-def notify(user, message: str, url: str = "") -> None:
-    """Tell someone something, in the caller's transaction: in the app, and by email once it commits."""
-    db.session.add(Notification(user_id=user.id, message=message[:500], url=url[:300]))
-    if user.email:
+@dataclass(frozen=True)
+class Kind:
+    """A kind of notice: how the settings page names it, how it is emailed unless the person chose
+    otherwise, and (for kinds that collapse) how a repeated notice reads."""
+
+    label: str
+    default: str
+    collapsed: str = ""  # with {subject}, {count} and {people}
+
+
+KINDS: dict[str, Kind] = {
+    "membership.request": Kind("Someone asks to join a community you facilitate", "immediately"),
+    "membership.answer": Kind("Your request to join a community is answered", "immediately"),
+    "membership.invitation": Kind("You are invited to a community", "immediately"),
+    "membership.role": Kind("Your role in a community changes, or you are removed from it", "immediately"),
+    "knowledge_base.proposal": Kind("A page is proposed for the knowledge base (curators)", "immediately"),
+    "knowledge_base.review": Kind("A comment or a decision on a page you proposed or edited", "immediately"),
+    "incubator": Kind("Your proposals, reviews and mentoring in the incubator", "immediately"),
+    "wiki.page": Kind("A page you follow is edited, renamed, deleted or restored", "daily",
+                      collapsed="{subject} was changed {count} times by {people}"),
+    "wiki.new_page": Kind("A new page in a community you follow", "daily",
+                          collapsed="{count} new pages in {subject}"),
+    "wiki.link": Kind("A new page links to a page you follow", "daily"),
+    "resources.new": Kind("A new resource in a community you follow", "daily",
+                          collapsed="{count} new resources in {subject}"),
+    "resources.version": Kind("A new version of a resource you follow", "daily",
+                              collapsed="{subject} has {count} new versions"),
+}
+# What each kind of target is, and the permission a person needs to be told of it.
+TARGETS: dict[str, tuple[type, str]] = {
+    "community": (Community, "communities.view_content"),
+    "page": (WikiPage, "wiki.read_page"),
+    "resource": (Resource, "resources.view"),
+    "proposal": (Proposal, "proposals.view"),
+}
+
+
+def target_type_of(target) -> str:
+    for name, (model, _action) in TARGETS.items():
+        if isinstance(target, model):
+            return name
+    raise ValueError(f"no notices are about a {type(target).__name__}")
+
+
+def load_target(target_type: str, target_id: int | None):
+    if target_type not in TARGETS or target_id is None:
+        return None
+    return db.session.get(TARGETS[target_type][0], target_id)
+
+
+def may_see(user, *, community=None, target=None) -> bool:
+    """Whether `user` may open what a notice is about now (the target, else its community)."""
+    if target is not None:
+        return can(user, TARGETS[target_type_of(target)][1], target)
+    if community is not None:
+        return can(user, "communities.view_content", community)
+    return True
+
+
+# --- writing notices ---------------------------------------------------------------------------
+
+def notify(recipients, kind: str, message: str, *, url: str = "", actor=None, community=None, target=None,
+           subject: str = "", collapse_key: str | None = None, now: datetime | None = None) -> int:
+    """Tell each recipient (one user or several) something, in the caller's transaction; returns how many
+    were told. Skipped: the actor, deleted accounts, and anyone who cannot open the target (or its
+    community) now. With `collapse_key`, an unread notice with the same key from the last hour is counted
+    again instead of adding another (and is not emailed again)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    now = now or utcnow()
+    told = 0
+    for user in _distinct(recipients):
+        if (actor is not None and user.id == getattr(actor, "id", None)) or user.is_deleted:
+            continue
+        if not may_see(user, community=community, target=target):
+            continue
+        told += 1
+        if collapse_key and _collapse_into(user, kind, collapse_key, actor, now):
+            continue
+        _write(user, kind, message, url=url, actor=actor, community=community, target=target, subject=subject,
+               collapse_key=collapse_key, now=now)
+    return told
+
+
+def _distinct(recipients) -> list:
+    people = [recipients] if not isinstance(recipients, Iterable) else list(recipients)
+    seen, distinct = set(), []
+    for person in people:
+        if person is not None and person.id not in seen:
+            seen.add(person.id)
+            distinct.append(person)
+    return distinct
+
+
+def _collapse_into(user, kind: str, key: str, actor, now: datetime) -> bool:
+    """Count one more event on the person's unread notice with this key from the last hour, if there is one."""
+    notice = db.session.scalar(select(Notification).where(
+        Notification.user_id == user.id, Notification.collapse_key == key, Notification.kind == kind,
+        Notification.read_at.is_(None), Notification.updated_at > now - COLLAPSE_WINDOW)
+        .order_by(Notification.id.desc()).limit(1))
+    if notice is None:
+        return False
+    actors = list(notice.actor_ids or [])
+    if actor is not None and getattr(actor, "id", None) is not None and actor.id not in actors:
+        actors.append(actor.id)
+    notice.actor_ids, notice.event_count, notice.updated_at = actors, notice.event_count + 1, now
+    return True
+
+
+def _write(user, kind: str, message: str, *, url: str, actor, community, target, subject: str,
+           collapse_key: str | None, now: datetime) -> None:
+    community = community if community is not None else getattr(target, "community", None)
+    actor_id = getattr(actor, "id", None)
+    db.session.add(Notification(
+        user_id=user.id, kind=kind, message=message[:500], subject=subject[:200], url=url[:300],
+        community_id=community.id if isinstance(community, Community) else None,
+        target_type=target_type_of(target) if target is not None else "",
+        target_id=target.id if target is not None else None, collapse_key=collapse_key,
+        actor_ids=[actor_id] if actor_id is not None else [], event_count=1, created_at=now, updated_at=now))
+    if user.email and channel_for(user, kind) == "immediately":
         queue_email(to_address=user.email, to_name=user.display_name, **_email_for(user.display_name, message, url))
 
 
@@ -48,22 +177,105 @@ def _email_for(name: str, message: str, url: str) -> dict[str, str]:
     }
 
 
+# --- email settings ------------------------------------------------------------------------------
+
+def channel_for(user, kind: str) -> str:
+    chosen = db.session.scalar(select(NotificationSetting.channel).where(NotificationSetting.user_id == user.id,
+                                                                         NotificationSetting.kind == kind))
+    return chosen or KINDS[kind].default
+
+
+def settings_of(user) -> dict[str, str]:
+    """Every kind with how it reaches `user` by email."""
+    chosen = dict(db.session.execute(select(NotificationSetting.kind, NotificationSetting.channel)
+                                     .where(NotificationSetting.user_id == user.id)).all())
+    return {kind: chosen.get(kind, spec.default) for kind, spec in KINDS.items()}
+
+
+def change_settings(user, choices: dict[str, str]) -> dict[str, str]:
+    """Set how some kinds reach `user` by email; an unknown kind or channel changes nothing at all."""
+    errors = {kind: [f"Unknown kind of notice “{kind}”."] for kind in choices if kind not in KINDS}
+    errors |= {kind: [f"Choose one of: {', '.join(CHANNELS)}."] for kind, channel in choices.items()
+               if kind in KINDS and channel not in CHANNELS}
+    if errors:
+        raise InvalidInput(errors)
+    with transaction():
+        existing = {row.kind: row for row in db.session.scalars(
+            select(NotificationSetting).where(NotificationSetting.user_id == user.id))}
+        for kind, channel in choices.items():
+            row = existing.get(kind) or NotificationSetting(user_id=user.id, kind=kind)
+            row.channel = channel
+            db.session.add(row)
+    return settings_of(user)
+
+
+# --- reading notices -----------------------------------------------------------------------------
+
+def _visible_to(user):
+    """A WHERE clause keeping the notices whose community `user` may still read (or that have none)."""
+    readable = select(Community.id).where(visible_scope(user).community_filter())
+    return or_(Notification.community_id.is_(None), Notification.community_id.in_(readable))
+
+
 def unread_count(user) -> int:
+    """The bell: one query on the (user, read) index."""
     if not user.is_authenticated or user.id is None:
         return 0
     return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+        Notification.user_id == user.id, Notification.read_at.is_(None), _visible_to(user)))
 
 
-def latest(user, *, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+def latest(user, *, limit: int = 50, unread_only: bool = False, community_id: int | None = None,
+           kind: str = "") -> list[Notification]:
+    """The person's notices, newest first, that they may still open (filters: unread, community, kind)."""
+    query = select(Notification).where(Notification.user_id == user.id, _visible_to(user))
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    if community_id is not None:
+        query = query.where(Notification.community_id == community_id)
+    if kind:
+        query = query.where(Notification.kind == kind) if kind in KINDS else query.where(false())
+    rows = db.session.scalars(query.order_by(Notification.updated_at.desc(), Notification.id.desc()).limit(limit))
+    return [notice for notice in rows if still_visible(user, notice)]
+
+
+def still_visible(user, notice: Notification) -> bool:
+    """The target a notice is about may have become private (or gone) since it was written."""
+    if not notice.target_type:
+        return True
+    target = load_target(notice.target_type, notice.target_id)
+    if target is None:
+        return notice.community_id is None or may_see(user, community=notice.community)
+    return may_see(user, target=target)
+
+
+def text_of(notice: Notification, names: dict[int, str] | None = None) -> str:
+    """What a notice says: its message, or for a repeated one the kind's summary."""
+    spec = KINDS.get(notice.kind)
+    if notice.event_count <= 1 or spec is None or not spec.collapsed:
+        return notice.message
+    people = len(notice.actor_ids or []) or 1
+    return spec.collapsed.format(subject=notice.subject or "it", count=notice.event_count,
+                                 people=f"{people} {'person' if people == 1 else 'people'}")
 
 
 def mark_all_read(user) -> None:
     with transaction():
         db.session.execute(update(Notification).where(Notification.user_id == user.id,
                                                       Notification.read_at.is_(None)).values(read_at=utcnow()))
+
+
+def mark_read(user, notification_ids: list[int]) -> int:
+    """Mark some of the person's own notices read; ids of anyone else's are refused, and nothing changes."""
+    ids = set(notification_ids)
+    own = set(db.session.scalars(select(Notification.id).where(Notification.id.in_(ids),
+                                                               Notification.user_id == user.id)))
+    if own != ids:
+        raise NotFound("No such notification.")
+    with transaction():
+        db.session.execute(update(Notification).where(Notification.id.in_(own), Notification.read_at.is_(None))
+                           .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    return len(own)
 
 
 def open_notification(user, notification_id: int) -> str:
@@ -76,4 +288,4 @@ def open_notification(user, notification_id: int) -> str:
     with transaction():
         if notice.read_at is None:
             notice.read_at = utcnow()
-    return notice.url
+    return notice.url if still_visible(user, notice) else ""

@@ -12,9 +12,10 @@ from globe.errors import InvalidInput, NotFound, PermissionDenied
 from globe.extensions import db
 from globe.models import Membership, OutboxMessage, User
 from globe.models.accounts import ApiToken, EmailVerification, LoginSession, PasswordReset
-from globe.models.incubator import Assignment, MentorConflict, MentorProfile, Notification, TeamMember
+from globe.models.incubator import Assignment, MentorConflict, MentorProfile, TeamMember
 from globe.models.invitations import Invitation
 from globe.models.login_throttle import LoginDevice
+from globe.models.notifications import Notification
 from globe.models.resources import Board, BoardItem, Resource
 from globe.models.two_factor import RecoveryCode
 from globe.models.wiki_pages import WikiRevision
@@ -76,7 +77,7 @@ def test_personal_data_goes_and_the_row_is_an_anonymous_tombstone(cop, zeb):
     accounts.create_token(zeb, name="script", expires_in_days=None)
     accounts.start_session(zeb)
     with transaction():
-        notifications.notify(zeb, "Welcome")
+        notifications.notify(zeb, "incubator", "Welcome")
     password_resets.request_reset(Anonymous(), email="zeb@example.org")
     user_id, board_id = zeb.id, board.id
 

@@ -57,7 +57,7 @@ def test_a_mentor_gets_the_assignment_notice_by_email(mail_app, inbox, make_web)
 def test_a_notice_is_escaped_in_the_html_part(mail_app, inbox):
     dana = make_user("Dana <b>", email="dana@example.org")
     with transaction():
-        notifications.notify(dana, "A <script>alert(1)</script> & co", "/incubator")
+        notifications.notify(dana, "incubator", "A <script>alert(1)</script> & co", url="/incubator")
     html = inbox.to("dana@example.org")[0].get_body(("html",)).get_content()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html and "Dana &lt;b&gt;" in html
     assert "<script>" not in html
@@ -87,7 +87,7 @@ def test_nothing_is_sent_for_a_change_that_is_rolled_back(mail_app, inbox):
     dana = make_user(email="dana@example.org")
     with pytest.raises(RuntimeError):
         with transaction():
-            notifications.notify(dana, "This never happened.", "/incubator")
+            notifications.notify(dana, "incubator", "This never happened.", url="/incubator")
             raise RuntimeError("the change fails after the notice was written")
     assert inbox.messages == [] and outbox_rows() == []
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
@@ -137,7 +137,7 @@ def test_an_unknown_security_setting_is_logged_not_raised(mail_app, inbox, caplo
     mail_app.config["SMTP_SECURITY"] = "tls-please"
     dana = make_user(email="dana@example.org")
     with caplog.at_level(logging.ERROR), transaction():
-        notifications.notify(dana, "Hello", "/incubator")
+        notifications.notify(dana, "incubator", "Hello", url="/incubator")
     assert inbox.messages == [] and notifications.unread_count(dana) == 1
     assert any("GLOBE_SMTP_SECURITY must be one of" in record.getMessage() for record in caplog.records)
 
@@ -146,7 +146,7 @@ def test_with_starttls_required_nothing_goes_in_clear_to_a_server_without_it(mai
     mail_app.config["SMTP_SECURITY"] = "starttls"  # the default; this test server offers no STARTTLS
     dana = make_user(email="dana@example.org")
     with caplog.at_level(logging.ERROR), transaction():
-        notifications.notify(dana, "Hello", "/incubator")
+        notifications.notify(dana, "incubator", "Hello", url="/incubator")
     assert inbox.messages == [] and notifications.unread_count(dana) == 1
     [row] = outbox_rows()
     assert row.status == "queued" and "STARTTLS" in row.last_error

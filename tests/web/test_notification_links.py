@@ -2,13 +2,13 @@
 from factories import make_user
 
 from globe.db import transaction
-from globe.models.incubator import Notification
+from globe.models.notifications import Notification
 from globe.services import notifications
 
 
 def _notice(user, url: str = "/about") -> int:
     with transaction():
-        notifications.notify(user, "Your proposal was accepted.", url)
+        notifications.notify(user, "incubator", "Your proposal was accepted.", url=url)
     return notifications.latest(user)[0].id
 
 
