@@ -31,6 +31,14 @@ def project_path(proposal_id: int) -> str:
     return f"/incubator/{proposal_id}"
 
 
+def community_members_path(community_slug: str) -> str:
+    return f"/c/{community_slug}/members"
+
+
+def knowledge_base_request_path(request_id: int) -> str:
+    return f"/knowledge-base/requests/{request_id}"
+
+
 def site_address() -> str:
     """The site's public address, for links that leave a request (emails): GLOBE_SITE_URL, else the
     address of the request being served (development only: a client can forge its Host header)."""

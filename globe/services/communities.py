@@ -14,9 +14,14 @@ from ..models.communities import POLICIES, ROLES, VISIBILITIES
 from ..models.invitations import invitation_is_current
 from ..models.resources import LICENSES
 from ..permissions import by_rank, can, require, role_at_least, visible_scope
+from ..urls import community_members_path, community_path
+from .following import follow_automatically
+from .notifications import notify
 from .oai import tombstones as oai_tombstones
 from .search import queue_community_content
-from .validation import SLUG_RE, Checker
+from .validation import SLUG_RE, Checker, shorten
+
+ROLE_WITH_ARTICLE = {"member": "a member", "editor": "an editor", "facilitator": "a facilitator"}
 
 # --- reading ---------------------------------------------------------------------------------
 
@@ -218,7 +223,30 @@ def join(actor, community: Community, *, message: str = "") -> Membership:
         record.role, record.status, record.message = "member", status, message
         record.decision_message, record.decided_at = "", None
         db.session.add(record)
+        if status == "active":
+            joined(actor, community)
+        else:
+            _tell_facilitators_of_request(actor, community, message)
     return record
+
+
+def joined(user: User, community: Community) -> None:
+    """In the transaction that makes `user` an active member: they follow the community (new things only),
+    unless they turned automatic following off."""
+    follow_automatically(user, community, "new")
+
+
+def facilitators(community: Community) -> list[User]:
+    return list(db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.community_id == community.id, Membership.status == "active",
+        Membership.role == "facilitator").order_by(User.id)))
+
+
+def _tell_facilitators_of_request(actor, community: Community, message: str) -> None:
+    said = f" Their message: “{shorten(message)}”" if message else ""
+    notify(facilitators(community), "membership.request",
+           f"{actor.display_name} asks to join “{community.name}”.{said}",
+           url=community_members_path(community.slug), actor=actor, community=community)
 
 
 def leave(actor, community: Community) -> None:
@@ -249,7 +277,20 @@ def decide_request(actor, community: Community, user_id: int, *, approve: bool, 
     with transaction():
         record.status = "active" if approve else "declined"
         record.decision_message, record.decided_at = message, utcnow()
+        if approve:
+            joined(record.user, community)
+        answer = "accepted" if approve else "declined"
+        said = f" Their message: “{shorten(message)}”" if message else ""
+        tell_requester(actor, community, record.user,
+                       f"{actor.display_name} {answer} your request to join “{community.name}”.{said}")
     return record
+
+
+def tell_requester(actor, community: Community, person: User, message: str) -> None:
+    """The answer to someone's request to join. Someone declined by a members-only community cannot open
+    it, so their notice is about no community (which would hide it from them)."""
+    about = community if can(person, "communities.view_content", community) else None
+    notify(person, "membership.answer", message, url=community_path(community.slug), actor=actor, community=about)
 
 
 def add_member(actor, community: Community, user: User, *, role: str = "member") -> Membership:
@@ -275,6 +316,10 @@ def set_role(actor, community: Community, user_id: int, role: str) -> Membership
     with transaction():
         if not role_at_least(role, "facilitator"):
             _ensure_other_facilitator(community, record)
+        if record.role != role:
+            notify(record.user, "membership.role",
+                   f"{actor.display_name} made you {ROLE_WITH_ARTICLE[role]} of “{community.name}”.",
+                   url=community_path(community.slug), actor=actor, community=community)
         record.role = role
     return record
 
@@ -300,7 +345,11 @@ def remove_member(actor, community: Community, user_id: int) -> None:
         raise NotFound("This person is not a member.")
     with transaction():
         _ensure_other_facilitator(community, record)
+        person, was_member = record.user, record.is_active
         db.session.delete(record)
+        if was_member:  # about no community: they can no longer open a members-only one
+            notify(person, "membership.role", f"{actor.display_name} removed you from “{community.name}”.",
+                   url=community_path(community.slug), actor=actor)
 
 
 def _active_member(community: Community, user_id: int) -> Membership:

@@ -164,8 +164,8 @@ def _invite(actor, proposal: Proposal, user_id: int) -> TeamMember:
         raise Conflict(f"{user.display_name} is already on the team.")
     member = TeamMember(user_id=user.id, status="invited")
     proposal.team.append(member)
-    notify(user, "incubator", f"You are invited to the team of the proposal “{proposal.title}”.",
-           url=project_path(proposal.id))
+    tell([user], f"{actor.display_name} invites you to the team of the proposal “{proposal.title}”.",
+         proposal=proposal, actor=actor)
     return member
 
 
@@ -224,10 +224,13 @@ def transition(actor, proposal: Proposal, to: str, *, message: str = "", overrid
         previous, proposal.status, proposal.updated_at = proposal.status, to, utcnow()
         if to == "submitted":
             proposal.submitted_at = utcnow()
+            tell(admins(), f"{actor.display_name} submitted the proposal “{proposal.title}”: assign mentors to "
+                           "review it.", proposal=proposal, actor=actor)
         note = message + (f"\n\nDecided without a review: {override_reason}" if override_reason else "")
         record_event(actor, proposal, "transition", from_status=previous, to_status=to, message=note.strip())
         if to in TEAM_NEWS:
-            tell_team(proposal, TEAM_NEWS[to].format(title=proposal.title) + (f" {message}" if message else ""))
+            tell_team(proposal, TEAM_NEWS[to].format(title=proposal.title) + (f" {message}" if message else ""),
+                      actor=actor)
         queue_for_indexing("project", proposal.id)
     return proposal
 
@@ -260,10 +263,24 @@ def _check_complete(check: Checker, proposal: Proposal) -> None:
         check.add("needs", "Say what kinds of help you need (expertise tags) before submitting.")
 
 
-def tell_team(proposal: Proposal, message: str) -> None:
-    for member in proposal.team:
-        if member.status == "active":
-            notify(member.user, "incubator", message, url=project_path(proposal.id))
+def tell_team(proposal: Proposal, message: str, *, actor=None) -> None:
+    tell([member.user for member in proposal.team if member.status == "active"], message, proposal=proposal,
+         actor=actor)
+
+
+def admins() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.is_admin.is_(True)).order_by(User.id)))
+
+
+def tell(people, message: str, *, proposal: Proposal, actor=None) -> None:
+    """Tell people of something about a proposal, in the caller's transaction. The notice is about the
+    proposal for whoever may open it and its community (it then goes once they no longer may: off the team,
+    say); a notice about a proposal shows only to readers of the proposal's community, so anyone else is told
+    without one."""
+    for person in people:
+        about = proposal if can(person, "proposals.view", proposal) and (
+            proposal.community is None or can(person, "communities.view_content", proposal.community)) else None
+        notify(person, "incubator", message, url=project_path(proposal.id), actor=actor, target=about)
 
 
 def record_event(actor, proposal: Proposal, kind: str, *, message: str = "", from_status: str | None = None,

@@ -1,7 +1,8 @@
-"""Invitations by email: a facilitator invites addresses with a role; each gets an emailed single-use link.
+"""Invitations by email: a facilitator invites addresses with a role; each gets a single-use link.
 
-An address with an account also gets a Membership "invited" (accepted from the profile, the community's page
-or the link); one without gets only the Invitation, whose link creates the account, already verified, and
+An address with an account gets a Membership "invited" (accepted from the profile, the community's page
+or the link) and a notice, emailed as its owner chose for invitations (the link itself when the invitation is
+sent again); one without gets only the Invitation, whose link creates the account, already verified, and
 joins in one step. Every invitation expires (GLOBE_INVITATION_DAYS), can be revoked and sent again (a new
 link). Links are built from GLOBE_SITE_URL only, and only the SHA-256 of a link's token is stored."""
 from __future__ import annotations
@@ -28,15 +29,14 @@ from ..permissions import require
 from ..urls import community_path, invitation_path, secret_link_address
 from . import outbox
 from .accounts import find_user_by_email, hash_token, normalize_email, register_user
-from .communities import membership
+from .communities import ROLE_WITH_ARTICLE, joined, membership, tell_requester
 from .notifications import notify
-from .validation import Checker, clean_text
+from .validation import Checker, clean_text, shorten
 
 MAX_ADDRESSES = 200
 MAX_TEXT = 100_000  # characters of pasted addresses: far above 200 real ones
 MAX_TOKEN = 200  # longer "tokens" are forged: refused before any hashing or lookup
 RESULTS = ("invited", "emailed", "already_member", "already_invited", "invalid")
-ROLE_WITH_ARTICLE = {"member": "a member", "editor": "an editor", "facilitator": "a facilitator"}
 _SEPARATORS = ",;\n\r"
 _NAMED = re.compile(r"^(?P<name>.*)<(?P<address>[^<>]*)>$", re.S)
 
@@ -158,14 +158,32 @@ def _invite_address(actor, community: Community, entry: Entry, *, role: str, mes
         return "already_invited"
     if record is not None and record.status == "pending":  # they asked to join: the invitation lets them in
         record.role, record.status, record.decided_at = role, "active", now
+        joined(user, community)
+        tell_requester(actor, community, user, f"{actor.display_name} invited you to “{community.name}” as "
+                                               f"{ROLE_WITH_ARTICLE[role]}: your request to join is accepted.")
         return "invited"
     invitation = invitation or Invitation(community=community, email=entry.address, created_at=now)
     invitation.user_id = user.id if user else None
     invitation.role, invitation.message, invitation.invited_by_id = role, message, actor.id
-    if user is not None:
-        _wait_on_profile(invitation, user, record)
-    _send(invitation, inviter=actor, name=user.display_name if user else entry.name, now=now)
-    return "invited" if user else "emailed"
+    if user is None:
+        _send(invitation, inviter=actor, name=entry.name, now=now)
+        return "emailed"
+    _wait_on_profile(invitation, user, record)
+    _send(invitation, inviter=actor, name=user.display_name, now=now, email=False)
+    _tell_invitee(actor, invitation, user)
+    return "invited"
+
+
+def _tell_invitee(actor, invitation: Invitation, user: User) -> None:
+    """An account's invitation is one of its notices, emailed (or gathered in a digest) as its owner chose for
+    invitations, rather than a second email beside it; "Send again" emails the link itself. About no
+    community: a members-only one would hide it from someone who is not a member yet."""
+    community = invitation.community
+    said = f" Their message: “{shorten(invitation.message)}”" if invitation.message else ""
+    notify(user, "membership.invitation",
+           f"{actor.display_name} invites you to join “{community.name}” as {ROLE_WITH_ARTICLE[invitation.role]}."
+           f"{said} Accept or decline it on your profile or on the community's page.",
+           url=community_path(community.slug), actor=actor)
 
 
 def _wait_on_profile(invitation: Invitation, user: User, record: Membership | None) -> None:
@@ -347,6 +365,7 @@ def _admit(user: User, invitation: Invitation, now: datetime) -> Membership:
     record.role, record.status, record.decided_at = invitation.role, "active", now
     record.message, record.invited_by_id, record.decision_message = invitation.message, invitation.invited_by_id, ""
     db.session.add(record)
+    joined(user, community)
     return record
 
 

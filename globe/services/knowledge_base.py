@@ -10,12 +10,14 @@ from sqlalchemy.orm import contains_eager
 from ..db import transaction
 from ..errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
-from ..models import Community, KnowledgeBaseComment, KnowledgeBaseRequest, WikiLink, WikiPage
+from ..models import Community, KnowledgeBaseComment, KnowledgeBaseRequest, User, WikiLink, WikiPage, WikiRevision
 from ..models.base import utcnow
 from ..permissions import can, require
+from ..urls import knowledge_base_request_path
+from .notifications import notify
 from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
-from .validation import Checker
+from .validation import Checker, shorten
 from .wiki_links import red_links_into
 
 STUB_WORDS = 120
@@ -71,7 +73,17 @@ def propose(actor, page: WikiPage, *, message: str) -> KnowledgeBaseRequest:
         if message:
             request.comments.append(KnowledgeBaseComment(author_id=actor.id, body=message))
         page.kb_status, page.touched_at = "proposed", utcnow()
+        db.session.flush()  # the request's number, for the notice's link
+        said = f" Their message: “{shorten(message)}”" if message else ""
+        notify(curators(), "knowledge_base.proposal", f"{actor.display_name} proposes “{page.title}” from "
+               f"“{page.community.name}” for the knowledge base.{said}",
+               url=knowledge_base_request_path(request.id), actor=actor)
     return request
+
+
+def curators() -> list[User]:
+    """Who decides on proposals: the curators, or the site admins while the site has no curator."""
+    return _people(User.is_curator.is_(True)) or _people(User.is_admin.is_(True))
 
 
 def get_request(actor, request_id: int) -> KnowledgeBaseRequest:
@@ -95,7 +107,26 @@ def comment(actor, request: KnowledgeBaseRequest, *, body: str) -> KnowledgeBase
     with transaction():
         note = KnowledgeBaseComment(request=request, author_id=actor.id, body=body)
         db.session.add(note)
+        _tell_the_conversation(actor, request, f"{actor.display_name} commented on the proposal of "
+                                               f"“{request.page.title}”: “{shorten(body)}”")
     return note
+
+
+def _tell_the_conversation(actor, request: KnowledgeBaseRequest, message: str) -> None:
+    """The page's proposer and editors (the authors of its revisions), as long as they may read the page, and
+    the curators who took part in the conversation."""
+    url = knowledge_base_request_path(request.id)
+    authors = select(WikiRevision.author_id).where(WikiRevision.page_id == request.page_id)
+    editors = _people((User.id == request.proposed_by_id) | User.id.in_(authors))
+    notify(editors, "knowledge_base.review", message, url=url, actor=actor, target=request.page)
+    commenters = select(KnowledgeBaseComment.author_id).where(KnowledgeBaseComment.request_id == request.id)
+    curators_in_it = [person for person in _people(User.id.in_(commenters))
+                      if person not in editors and can(person, "knowledge_base.curate")]
+    notify(curators_in_it, "knowledge_base.review", message, url=url, actor=actor)
+
+
+def _people(where) -> list[User]:
+    return list(db.session.scalars(select(User).where(where).order_by(User.id)))
 
 
 def decide(actor, request: KnowledgeBaseRequest, *, accept: bool, reason: str) -> KnowledgeBaseRequest:
@@ -114,6 +145,10 @@ def decide(actor, request: KnowledgeBaseRequest, *, accept: bool, reason: str) -
         if accept:
             oai_tombstones.knowledge_base_changed(request.page)
         queue_for_indexing("wiki", request.page_id)
+        title = request.page.title
+        _tell_the_conversation(actor, request, f"{actor.display_name} accepted “{title}” into the knowledge base."
+                               if accept else f"{actor.display_name} declined “{title}” for the knowledge base: "
+                                              f"“{shorten(reason)}”")
     return request
 
 
@@ -134,6 +169,9 @@ def withdraw(actor, request: KnowledgeBaseRequest, *, reason: str) -> KnowledgeB
         request.decided_by_id, request.decided_at = actor.id, utcnow()
         request.page.kb_status, request.page.touched_at = "", utcnow()
         queue_for_indexing("wiki", request.page_id)
+        said = f": “{shorten(reason)}”" if reason else "."
+        _tell_the_conversation(actor, request, f"{actor.display_name} withdrew “{request.page.title}” from the "
+                                               f"knowledge base{said}")
     return request
 
 

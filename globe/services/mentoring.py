@@ -20,11 +20,9 @@ from ..models.incubator import (
     TeamMember,
 )
 from ..permissions import can, invited_to_team, on_team, require
-from ..urls import project_path
 from .accounts import find_user_by_email
-from .incubator import record_event, tell_team, transition
+from .incubator import admins, record_event, tell, tell_team, transition
 from .mentor_matching import MatchingPolicy, Mentor, ProposalFacts, Suggestion, plan_assignments, rank_mentors
-from .notifications import notify
 from .search import queue_for_indexing
 from .validation import Checker
 
@@ -136,8 +134,8 @@ def assign(actor, proposal: Proposal, mentor_id: int, *, override_capacity_reaso
         assignment.decline_reason, assignment.answered_at = "", None
         db.session.add(assignment)
         record_event(actor, proposal, "assignment", message=f"{found.name} was asked to mentor this proposal.")
-        notify(db.session.get(User, mentor_id), "incubator", f"You are asked to mentor “{proposal.title}”.",
-               url=project_path(proposal.id))
+        tell([db.session.get(User, mentor_id)], f"You are asked to mentor “{proposal.title}”.", proposal=proposal,
+             actor=actor)
         queue_for_indexing("project", proposal.id)  # its mentors may now find it
         if proposal.status == "submitted":
             transition(actor, proposal, "in_review")
@@ -167,9 +165,8 @@ def _withdraw(actor, assignment: Assignment, *, reason: str) -> None:
     assignment.status, assignment.answered_at, assignment.decline_reason = "declined", utcnow(), reason
     queue_for_indexing("project", assignment.proposal_id)  # the mentor no longer finds it
     record_event(actor, assignment.proposal, "assignment", message=f"{actor.display_name} declined to mentor: {reason}")
-    for admin in db.session.scalars(select(User).where(User.is_admin.is_(True))):
-        notify(admin, "incubator", f"{actor.display_name} declined to mentor “{assignment.proposal.title}”: {reason}",
-               url=project_path(assignment.proposal_id))
+    tell(admins(), f"{actor.display_name} declined to mentor “{assignment.proposal.title}”: {reason}",
+         proposal=assignment.proposal, actor=actor)
 
 
 def write_review(actor, proposal: Proposal, *, recommendation: str, comments: str, private_note: str = "") -> Review:
@@ -194,7 +191,7 @@ def write_review(actor, proposal: Proposal, *, recommendation: str, comments: st
         review.updated_at = utcnow()
         db.session.add(review)
         record_event(actor, proposal, "review", message=f"{actor.display_name} recommends: {recommendation}.")
-        tell_team(proposal, f"A mentor reviewed “{proposal.title}”.")
+        tell_team(proposal, f"A mentor reviewed “{proposal.title}”.", actor=actor)
     return review
 
 

@@ -50,6 +50,14 @@ def clean_text(value: str | None, *, multiline: bool = True) -> str:
     return text.strip()
 
 
+def shorten(text: str, limit: int = 200) -> str:
+    """`text` on one line, cut at a word to at most `limit` characters with "…" (for quoting it in a notice)."""
+    line = " ".join((text or "").split())
+    if len(line) <= limit:
+        return line
+    return line[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+
+
 def parse_tags(value: str | list[str] | tuple[str, ...] | None, *, max_tags: int = 30) -> list[str]:
     """Comma-separated or listed tags -> unique, lower-cased, trimmed, in order given."""
     items = value.split(",") if isinstance(value, str) else list(value or [])
