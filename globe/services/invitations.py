@@ -181,8 +181,7 @@ def _tell_invitee(actor, invitation: Invitation, user: User) -> None:
     community = invitation.community
     said = f" Their message: “{shorten(invitation.message)}”" if invitation.message else ""
     notify(user, "membership.invitation",
-           f"{actor.display_name} invites you to join “{community.name}” as {ROLE_WITH_ARTICLE[invitation.role]}."
-           f"{said} Accept or decline it on your profile or on the community's page.",
+           f"{actor.display_name} invites you to join “{community.name}” as {ROLE_WITH_ARTICLE[invitation.role]}.{said}",
            url=community_path(community.slug), actor=actor)
 
 

@@ -112,7 +112,8 @@ def test_mentor_declines_and_admins_are_told(people):
     with pytest.raises(InvalidInput):
         mentoring.answer(people["design"], assignment, accept=False, reason="")
     mentoring.answer(people["design"], assignment, accept=False, reason="No time this term")
-    assert assignment.status == "declined" and notifications.unread_count(people["admin"]) == 1
+    assert assignment.status == "declined" and notifications.unread_count(people["admin"]) == 2  # + the submission
+    assert notifications.latest(people["admin"])[0].message.startswith("Dana declined to mentor")
     assert mentoring.mentor_queue(people["design"])["to_answer"] == []
 
 

@@ -138,7 +138,7 @@ def test_declaring_a_conflict_ends_the_assignment_there_and_tells_the_admins(peo
     mentoring.answer(people["dana"], assignment, accept=True)
     mentoring.declare_conflict(people["dana"], proposal_id=proposal.id, reason="I advise a competitor")
     assert assignment.status == "declined" and mentoring.active_load(people["dana"]) == 0
-    assert notifications.unread_count(people["admin"]) == 1
+    assert notifications.unread_count(people["admin"]) == 2  # the submission, then this
     assert "I advise a competitor" not in " ".join(e.message for e in proposal.events)
     with pytest.raises(NotFound):
         incubator.get_proposal(people["dana"], proposal.id)  # no longer one of her proposals

@@ -114,10 +114,10 @@ def test_a_mail_server_down_during_the_request_never_breaks_it_and_gets_the_emai
 
 
 def test_one_refused_address_does_not_stop_the_others(mail_app, inbox):
-    lead = make_user("Lead")
+    proposal = submitted_proposal(make_user("Lead"))  # before the admins: only the decline reaches them
     admins = [make_user(email="bounce@example.org", admin=True), make_user(email="chief@example.org", admin=True)]
     dana = make_user("Dana", mentor=True)
-    assignment = mentoring.assign(admins[1], submitted_proposal(lead), dana.id)
+    assignment = mentoring.assign(admins[1], proposal, dana.id)
     mentoring.answer(dana, assignment, accept=False, reason="No time this term\nsorry")
     [email] = inbox.to("chief@example.org")
     assert email["Subject"] == "Globe: Dana declined to mentor “Nursing English course”: No time this term sorry"
