@@ -179,9 +179,10 @@ def _tell_invitee(actor, invitation: Invitation, user: User) -> None:
     invitations, rather than a second email beside it; "Send again" emails the link itself. About no
     community: a members-only one would hide it from someone who is not a member yet."""
     community = invitation.community
+    role = ROLE_WITH_ARTICLE[invitation.role]
     said = f" Their message: “{shorten(invitation.message)}”" if invitation.message else ""
     notify(user, "membership.invitation",
-           f"{actor.display_name} invites you to join “{community.name}” as {ROLE_WITH_ARTICLE[invitation.role]}.{said}",
+           f"{actor.display_name} invites you to join “{community.name}” as {role}.{said}",
            url=community_path(community.slug), actor=actor)
 
 
