@@ -226,7 +226,7 @@ def join(actor, community: Community, *, message: str = "") -> Membership:
         if status == "active":
             joined(actor, community)
         else:
-            _tell_facilitators_of_request(actor, community, message)
+            tell_facilitators_of_request(actor, community, message)
     return record
 
 
@@ -242,7 +242,7 @@ def facilitators(community: Community) -> list[User]:
         Membership.role == "facilitator").order_by(User.id)))
 
 
-def _tell_facilitators_of_request(actor, community: Community, message: str) -> None:
+def tell_facilitators_of_request(actor, community: Community, message: str) -> None:
     said = f" Their message: “{shorten(message)}”" if message else ""
     notify(facilitators(community), "membership.request",
            f"{actor.display_name} asks to join “{community.name}”.{said}",

@@ -23,7 +23,7 @@ from ..models.invite_links import LINK_MODES
 from ..permissions import require
 from . import invitations
 from .accounts import hash_token
-from .communities import has_current_invitation, membership
+from .communities import has_current_invitation, joined, membership, tell_facilitators_of_request
 from .validation import Checker
 
 EXPIRY_DAYS = (1, 7, 30, 365)  # what the form offers; a link never lives longer than a year
@@ -154,6 +154,10 @@ def _use_link(actor, link: InviteLink, existing: Membership | None, now: datetim
         record.status = "active" if joins else "pending"
         record.decided_at = now if joins else None
         db.session.add(record)
+        if joins:
+            joined(actor, link.community)
+        else:
+            tell_facilitators_of_request(actor, link.community, "")
     return LinkOutcome("joined" if joins else "requested", record)
 
 

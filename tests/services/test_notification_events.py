@@ -5,7 +5,16 @@ from factories import add_member, make_community, make_page, make_user
 
 from globe.extensions import db
 from globe.models import Notification, OutboxMessage
-from globe.services import communities, following, incubator, invitations, knowledge_base, mentoring, notifications
+from globe.services import (
+    communities,
+    following,
+    incubator,
+    invitations,
+    invite_links,
+    knowledge_base,
+    mentoring,
+    notifications,
+)
 
 GOOD = "A practical guide to running speaking circles with large classes.\n\n" + "word " * 150
 PROPOSAL = {"title": "Nursing English", "summary": "Six weeks", "description": "Weekly tasks",
@@ -119,6 +128,17 @@ def test_joining_an_open_community_follows_it_unless_turned_off(app):
     communities.join(bea, community)
     assert following.level_of(ana, community) == "new" and following.level_of(bea, community) is None
     assert told(ana) == [] and told(bea) == []  # nobody to tell of an open door
+
+
+def test_invite_links_tell_of_a_request_or_follow_what_one_joined(club):
+    community, fran, gil, _ = club
+    ana, bea = make_user("Ana"), make_user("Bea")
+    asking = invite_links.create_link(fran, community, expires_in_days=1, mode="request")[1]
+    joining = invite_links.create_link(fran, community, expires_in_days=1)[1]
+    invite_links.join_through_link(ana, asking)
+    invite_links.join_through_link(bea, joining)
+    assert told(gil) == ["Ana asks to join “Speaking club”."]
+    assert following.level_of(bea, community) == "new" and following.level_of(ana, community) is None
 
 
 # --- the knowledge base --------------------------------------------------------------------------
