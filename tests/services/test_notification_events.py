@@ -59,6 +59,15 @@ def test_a_join_request_tells_the_facilitators_only(club):
     assert told(ana) == [] and told(mem) == [] and told(outsider) == []
 
 
+def test_a_long_message_is_quoted_shortened_at_a_word(club):
+    community, fran, _, _ = club
+    communities.join(make_user("Ana"), community, message="I teach nurses in\nthree hospitals " * 20)
+    [text] = told(fran)
+    quoted = text.split("Their message: “")[1].removesuffix("…”")
+    said = " ".join(("I teach nurses in three hospitals " * 20).split())
+    assert len(quoted) < 200 and said.startswith(quoted) and said[len(quoted)] == " "  # whole words only
+
+
 def test_the_answer_tells_the_requester_and_a_member_follows_what_they_joined(club):
     community, fran, gil, _ = club
     ana = make_user("Ana")
