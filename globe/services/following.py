@@ -30,6 +30,7 @@ NEW_ITEM_KINDS = ("wiki.new_page", "resources.new")  # what a community followed
 LINK_KINDS = {"wiki.link": linked_page_ids}
 CLAIM = timedelta(minutes=5)
 BATCH = 50
+CHUNK = 500  # followers told at a time
 EXECUTOR_KEY = "globe.fan_out_executor"
 
 
@@ -173,16 +174,14 @@ def _tell(event: NotificationEvent) -> None:
 
 
 def _followers(event: NotificationEvent):
-    """The people to tell, in chunks (memory does not grow with the number of followers)."""
-    query = select(User).where(_who_hears(event)).order_by(User.id).execution_options(yield_per=500)
-    chunk = []
-    for user in db.session.scalars(query):
-        chunk.append(user)
-        if len(chunk) == 500:
-            yield chunk
-            chunk = []
-    if chunk:
+    """The people to tell, a chunk at a time (memory does not grow with the number of followers). Each chunk
+    is read whole, by id: a cursor left open while the notices are written would hold SQLite's snapshot, and
+    the first write after another connection's commit would fail ("database is locked")."""
+    who, after = _who_hears(event), 0
+    while chunk := list(db.session.scalars(select(User).where(who, User.id > after).order_by(User.id)
+                                           .limit(CHUNK))):
         yield chunk
+        after = chunk[-1].id
 
 
 def _who_hears(event: NotificationEvent):
