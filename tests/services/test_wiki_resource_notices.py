@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from globe.db import transaction
 from globe.extensions import db
 from globe.models import OutboxMessage
+from globe.permissions import can
 from globe.services import communities, following, notifications, resources, wiki_pages
 from globe.urls import resource_path, wiki_page_path
 
@@ -148,3 +149,16 @@ def test_a_new_resource_reaches_the_communitys_followers_and_a_new_version_the_r
     assert version.url == resource_path(first.id) and version.kind == "resources.version"
     assert told(wanda, kind="resources.version") == []  # following the community at "new": new things only
     assert following.level_of(bo, first) == "watch"
+
+
+def test_telling_many_at_once_lets_through_exactly_whom_can_would(club):
+    community, ana, bo, wanda = club
+    admin, outsider, removed = make_user("Adm", admin=True), make_user("Out"), make_user("Rem")
+    add_member(community, removed)
+    communities.remove_member(bo, community, removed.id)
+    page = make_page(community, "Plans", author=ana)
+    people = [ana, bo, wanda, admin, outsider, removed]
+    for target in (community, page, resources.add_resource(ana, community, url="https://example.org", title="A")):
+        action = notifications.TARGETS[notifications.target_type_of(target)][1]
+        one_by_one = [person for person in people if can(person, action, target)]
+        assert notifications.who_may_see(people, target=target) == one_by_one == [ana, bo, wanda, admin]
