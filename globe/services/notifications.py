@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import false, func, insert, or_, select, update
 
 from ..db import transaction
 from ..errors import InvalidInput, NotFound
@@ -120,10 +120,9 @@ def notify(recipients, kind: str, message: str, *, url: str = "", actor=None, co
     told = who_may_see(people, community=community, target=target)
     repeated = _collapse_into(told, kind, collapse_key, actor, now) if collapse_key else set()
     fresh = [user for user in told if user.id not in repeated]
-    channels = channels_for(fresh, kind)
-    for user in fresh:
-        _write(user, kind, message, url=url, actor=actor, community=community, target=target, subject=subject,
-               collapse_key=collapse_key, now=now, email=channels[user.id] == "immediately")
+    if fresh:
+        _write(fresh, kind, message, url=url, actor=actor, community=community, target=target, subject=subject,
+               collapse_key=collapse_key, now=now)
     return len(told)
 
 
@@ -157,18 +156,23 @@ def _collapse_into(people: list, kind: str, key: str, actor, now: datetime) -> s
     return set(latest)
 
 
-def _write(user, kind: str, message: str, *, url: str, actor, community, target, subject: str,
-           collapse_key: str | None, now: datetime, email: bool) -> None:
+def _write(people: list, kind: str, message: str, *, url: str, actor, community, target, subject: str,
+           collapse_key: str | None, now: datetime) -> None:
+    """A new notice for each of these people, in one INSERT; emailed now to those who chose "immediately"."""
     community = community if community is not None else getattr(target, "community", None)
     actor_id = getattr(actor, "id", None)
-    db.session.add(Notification(
-        user_id=user.id, kind=kind, message=message[:500], subject=subject[:200], url=url[:300],
-        community_id=community.id if isinstance(community, Community) else None,
-        target_type=target_type_of(target) if target is not None else "",
-        target_id=target.id if target is not None else None, collapse_key=collapse_key,
-        actor_ids=[actor_id] if actor_id is not None else [], event_count=1, created_at=now, updated_at=now))
-    if email and user.email:
-        queue_email(to_address=user.email, to_name=user.display_name, **_email_for(user.display_name, message, url))
+    notice = {"kind": kind, "message": message[:500], "subject": subject[:200], "url": url[:300],
+              "community_id": community.id if isinstance(community, Community) else None,
+              "target_type": target_type_of(target) if target is not None else "",
+              "target_id": target.id if target is not None else None, "collapse_key": collapse_key,
+              "actor_ids": [actor_id] if actor_id is not None else [], "event_count": 1, "created_at": now,
+              "updated_at": now}
+    db.session.execute(insert(Notification), [{"user_id": user.id, **notice} for user in people])
+    channels = channels_for(people, kind)
+    for user in people:
+        if user.email and channels[user.id] == "immediately":
+            queue_email(to_address=user.email, to_name=user.display_name,
+                        **_email_for(user.display_name, message, url))
 
 
 def _email_for(name: str, message: str, url: str) -> dict[str, str]:
