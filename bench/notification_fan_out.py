@@ -22,6 +22,7 @@ import io
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,6 +41,12 @@ from globe.services.accounts import SYSTEM
 
 PASSWORD = "bench-password-1"
 fan_outs: list[tuple[float, int]] = []  # (seconds, events) of each fan_out() that did something
+request_queries: list[int] = []  # statements the request's own thread sent, per request
+
+
+def count_request_queries(conn, cursor, statement, parameters, context, executemany):
+    if threading.current_thread() is threading.main_thread():
+        request_queries[-1] += 1
 
 
 def timed_fan_out(original):
@@ -86,6 +93,7 @@ def share(client, slug: str, n: int) -> float:
     """Share one file through the form; the request's own time."""
     data = {"title": f"Lesson {n}", "description": "Warm-up questions", "language": "en", "license": "cc-by",
             "files": (io.BytesIO(f"Lesson {n} for {slug}: warm-up questions\n".encode()), f"lesson-{n}.txt")}
+    request_queries.append(0)
     started = time.perf_counter()
     response = client.post(f"/c/{slug}/resources/new", data=data, content_type="multipart/form-data")
     seconds = time.perf_counter() - started
@@ -97,6 +105,7 @@ def share(client, slug: str, n: int) -> float:
 def measure(app, client, slug: str, followers: int, uploads: int) -> None:
     drain(app)
     fan_outs.clear()
+    request_queries.clear()
     requests = []
     for n in range(uploads):
         requests.append(share(client, slug, n))
@@ -111,12 +120,14 @@ def measure(app, client, slug: str, followers: int, uploads: int) -> None:
     later_text = (f"; later ones (collapsed) median {statistics.median(later):.2f} s "
                   f"({followers / statistics.median(later):,.0f} followers/s)") if later else ""
     print(f"{followers:>6,} followers: request median {statistics.median(requests) * 1000:.0f} ms, "
-          f"slowest {max(requests) * 1000:.0f} ms, during a fan-out {during * 1000:.0f} ms | fan-out of the first {first:.2f} s "
+          f"slowest {max(requests) * 1000:.0f} ms, {max(request_queries[:uploads])} queries, "
+          f"during a fan-out {during * 1000:.0f} ms | "
+          f"fan-out of the first {first:.2f} s "
           f"({followers / first:,.0f} followers/s){later_text} | {notices:,} notices")
 
 
 def explain_unread_count(user: User) -> None:
-    """The bell's query as notifications.unread_count() sends it, and SQLite's plan for it."""
+    """The bell's queries as notifications.unread_count() sends them, and SQLite's plan for each."""
     seen: list[tuple[str, object]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
@@ -127,12 +138,12 @@ def explain_unread_count(user: User) -> None:
     count = notifications.unread_count(user)
     seconds = time.perf_counter() - started
     event.remove(db.engine, "before_cursor_execute", capture)
-    statement, parameters = seen[-1]
-    print(f"\nunread count of one follower: {count} in {seconds * 1000:.1f} ms, {len(seen)} query:")
-    print("  " + " ".join(statement.split()))
+    print(f"\nunread count of one follower: {count} in {seconds * 1000:.1f} ms, {len(seen)} queries:")
     with db.engine.connect() as connection:
-        for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters):
-            print(f"  plan: {row[-1]}")
+        for statement, parameters in seen:
+            print("  " + " ".join(statement.split()))
+            for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters):
+                print(f"    plan: {row[-1]}")
 
 
 def main() -> None:
@@ -156,9 +167,11 @@ def main() -> None:
                                                          name=f"CoP of {followers}", domain="Teaching English",
                                                          policy="open", visibility="members")
                 communities.add_member(SYSTEM, community, uploader, role="member")
-                add_members(community, first_id, followers)
+                if followers:
+                    add_members(community, first_id, followers)
             client = app.test_client()
             client.post("/login", data={"email": "uploader@example.org", "password": PASSWORD})
+            event.listen(db.engine, "before_cursor_execute", count_request_queries)
             share(client, "cop-0", 0)
             for followers in args.followers:
                 measure(app, client, f"cop-{followers}", followers, args.uploads)
