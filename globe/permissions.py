@@ -477,11 +477,7 @@ class Scope:
 
 def visible_scope(actor) -> Scope:
     """The viewer's scope, loaded with one query (narrowed to the communities their token is limited to)."""
-    if not actor.is_authenticated:
-        return _scope(actor, ())
-    return _scope(actor, db.session.scalars(
-        select(Membership.community_id).where(Membership.user_id == actor.id, Membership.status == "active")
-    ))
+    return visible_scopes([actor])[0]
 
 
 def visible_scopes(actors: list) -> list[Scope]:
@@ -492,13 +488,13 @@ def visible_scopes(actors: list) -> list[Scope]:
         for user_id, community_id in db.session.execute(select(Membership.user_id, Membership.community_id).where(
                 Membership.user_id.in_(signed_in), Membership.status == "active")):
             member_of.setdefault(user_id, set()).add(community_id)
-    return [_scope(actor, member_of.get(actor.id, ()) if actor.is_authenticated else ()) for actor in actors]
+    return [_scope(actor, member_of) for actor in actors]
 
 
-def _scope(actor, member_community_ids) -> Scope:
+def _scope(actor, member_of: dict[int, set[int]]) -> Scope:
     if not actor.is_authenticated:
         return Scope(None, False, frozenset())
-    ids, limit = frozenset(member_community_ids), token_communities(actor)
+    ids, limit = frozenset(member_of.get(actor.id, ())), token_communities(actor)
     return Scope(actor.id, holds_site_role(actor, "is_admin"), ids if limit is None else ids & limit)
 
 
