@@ -209,7 +209,7 @@ def _save_once(actor, community, page_slug, body, base_revision, title, summary,
         return SaveResult(page, current, unchanged=True)
     revision = _add_revision(actor, page, body=merged_body, title=title or page.title, tags=new_tags,
                              summary=summary, kind="merge" if merged else "edit")
-    _tell_of_change(actor, page, "edited")
+    _tell_of_change(actor, page, f"edited “{page.title}”")
     return SaveResult(page, revision, merged=merged)
 
 
@@ -226,7 +226,7 @@ def _create(actor, community, deleted_page, page_slug, title, body, summary, tag
                              kind="restore" if deleted_page else "edit")
     refresh_pages_linking_to(community, {page_slug})
     if deleted_page is not None:
-        _tell_of_change(actor, page, "re-created")
+        _tell_of_change(actor, page, f"wrote the deleted page “{page.title}” again")
     else:
         _tell_of_new_page(actor, page)
     return SaveResult(page, revision, created=True)
@@ -288,7 +288,7 @@ def revert_page(actor, page: WikiPage, number: int, *, summary: str = "") -> Wik
     with transaction():
         revision = _add_revision(actor, page, body=old.body, title=page.title, tags=list(old.tags or []),
                                  summary=summary or f"Reverted to revision {number}", kind="revert")
-        _tell_of_change(actor, page, f"reverted to revision {number}")
+        _tell_of_change(actor, page, f"reverted “{page.title}” to revision {number}")
         return revision
 
 
@@ -311,7 +311,7 @@ def rename_page(actor, page: WikiPage, *, new_title: str, summary: str = "") -> 
         _add_revision(actor, page, body=current.body, title=new_title, tags=list(page.tags or []),
                       summary=summary or f"Renamed from “{current.title}” to “{new_title}”", kind="rename")
         refresh_pages_linking_to(community, {old_slug, new_slug})
-        _tell_of_change(actor, page, f"renamed “{current.title}” to")
+        _tell_of_change(actor, page, f"renamed “{current.title}” to “{page.title}”")
     return page
 
 
@@ -328,7 +328,7 @@ def delete_page(actor, page: WikiPage, *, reason: str = "") -> WikiPage:
         if page.in_knowledge_base:
             oai_tombstones.knowledge_base_changed(page)
         refresh_pages_linking_to(page.community, {page.slug})
-        _tell_of_change(actor, page, "deleted", repeat=False)
+        _tell_of_change(actor, page, f"deleted “{page.title}”", collapse=False)
     return page
 
 
@@ -344,25 +344,26 @@ def restore_page(actor, page: WikiPage) -> WikiPage:
         _add_revision(actor, page, body=current.body, title=page.title, tags=list(page.tags or []),
                       summary="Restored", kind="restore")
         refresh_pages_linking_to(page.community, {page.slug})
-        _tell_of_change(actor, page, "restored", repeat=False)
+        _tell_of_change(actor, page, f"restored “{page.title}”", collapse=False)
     return page
 
 
 # --- telling followers -------------------------------------------------------------------------
 # In the change's transaction; the followers hear of it after the commit (globe/services/following.py).
 
-def _tell_of_change(actor, page: WikiPage, what: str, *, repeat: bool = True) -> None:
-    """The followers of the page (and of its community, at "everything") hear that `actor` `what` it.
+def _tell_of_change(actor, page: WikiPage, deed: str, *, collapse: bool = True) -> None:
+    """The followers of the page (and of its community, at "everything") hear what `actor` did to it: the
+    deed "edited “Songs”" tells "Ana edited “Songs” in Speaking club."
 
     Edits within the hour collapse into one notice ("changed 3 times by 2 people"); a deletion or a
-    restoration (repeat=False) is a notice of its own. A deleted page stays at its address, where its
+    restoration (collapse=False) is a notice of its own. A deleted page stays at its address, where its
     readers see that it was deleted (and facilitators the button that restores it). Whoever edits a
     page follows it from then on; deleting or restoring is not editing."""
     community = page.community
-    following.tell_followers("wiki.page", f"{actor.display_name} {what} “{page.title}” in {community.name}.",
+    following.tell_followers("wiki.page", f"{actor.display_name} {deed} in {community.name}.",
                              actor=actor, target=page, url=wiki_page_path(community.slug, page.slug),
-                             subject=f"“{page.title}”", collapse_key=f"page:{page.id}" if repeat else None)
-    if repeat:
+                             subject=f"“{page.title}”", collapse_key=f"page:{page.id}" if collapse else None)
+    if collapse:
         following.follow_automatically(actor, page)
 
 
