@@ -74,6 +74,9 @@ def test_rename_delete_and_restore_reach_the_followers_and_the_deleted_page_stil
     assert told(wanda) == ["Bo restored “Classroom games” in Speaking club.",
                            "Ana deleted “Classroom games” in Speaking club.",
                            "Ana renamed “Games” to “Classroom games” in Speaking club."]
+    notifications.mark_all_read(wanda)
+    wiki_pages.revert_page(bo, page, 1)
+    assert told(wanda)[0] == "Bo reverted “Classroom games” to revision 1 in Speaking club."
     wiki_pages.delete_page(bo, page)
     [deleted] = notifications.latest(wanda, limit=1)
     assert notifications.text_of(deleted) == "Bo deleted “Classroom games” in Speaking club."
