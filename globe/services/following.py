@@ -22,10 +22,15 @@ from ..models import User
 from ..models.base import utcnow
 from ..models.notifications import COMMUNITY_LEVELS, FOLLOW_TARGETS, ITEM_LEVELS, Follow, NotificationEvent
 from .notifications import load_target, may_see, notify, target_type_of
+from .wiki_links import linked_page_ids
 
 NEW_ITEM_KINDS = ("wiki.new_page", "resources.new")  # what a community followed at level "new" tells of
+# Kinds told only to the watchers of the pages the event's page links to: a new page tells whoever watches
+# a page it links to (the followers of its community hear of it as "wiki.new_page").
+LINK_KINDS = {"wiki.link": linked_page_ids}
 CLAIM = timedelta(minutes=5)
 BATCH = 50
+CHUNK = 500  # followers told at a time
 EXECUTOR_KEY = "globe.fan_out_executor"
 
 
@@ -169,8 +174,23 @@ def _tell(event: NotificationEvent) -> None:
 
 
 def _followers(event: NotificationEvent):
-    """The people to tell, in chunks (memory does not grow with the number of followers): those watching the
-    target, and those following its community at a level that hears of this kind, less whoever muted it."""
+    """The people to tell, a chunk at a time (memory does not grow with the number of followers). Each chunk
+    is read whole, by id: a cursor left open while the notices are written would hold SQLite's snapshot, and
+    the first write after another connection's commit would fail ("database is locked")."""
+    who, after = _who_hears(event), 0
+    while chunk := list(db.session.scalars(select(User).where(who, User.id > after).order_by(User.id)
+                                           .limit(CHUNK))):
+        yield chunk
+        after = chunk[-1].id
+
+
+def _who_hears(event: NotificationEvent):
+    """Those watching the target, and those following its community at a level that hears of this kind,
+    less whoever muted the target; for a LINK_KINDS event, those watching a page its page links to."""
+    if event.kind in LINK_KINDS:
+        return User.id.in_(select(Follow.user_id).where(
+            Follow.target_type == "page", Follow.target_id.in_(LINK_KINDS[event.kind](event.target_id)),
+            Follow.level == "watch"))
     community_levels = ("everything", "new") if event.kind in NEW_ITEM_KINDS else ("everything",)
     watching = select(Follow.user_id).where(Follow.target_type == event.target_type,
                                             Follow.target_id == event.target_id, Follow.level == "watch")
@@ -181,12 +201,4 @@ def _followers(event: NotificationEvent):
         who = who | (User.id.in_(select(Follow.user_id).where(
             Follow.target_type == "community", Follow.target_id == event.community_id,
             Follow.level.in_(community_levels))) & User.id.not_in(muted))
-    query = select(User).where(who).order_by(User.id).execution_options(yield_per=500)
-    chunk = []
-    for user in db.session.scalars(query):
-        chunk.append(user)
-        if len(chunk) == 500:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return who

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import false, func, insert, or_, select, update
 
 from ..db import transaction
 from ..errors import InvalidInput, NotFound
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Community, Proposal, Resource, WikiPage
 from ..models.base import utcnow
 from ..models.notifications import CHANNELS, Notification, NotificationSetting
-from ..permissions import can, visible_scope
+from ..permissions import visible_scope, who_can
 from ..urls import site_address
 from .outbox import queue_email
 
@@ -90,11 +90,16 @@ def load_target(target_type: str, target_id: int | None):
 
 def may_see(user, *, community=None, target=None) -> bool:
     """Whether `user` may open what a notice is about now (the target, else its community)."""
+    return bool(who_may_see([user], community=community, target=target))
+
+
+def who_may_see(people: list, *, community=None, target=None) -> list:
+    """may_see() for many people at once (one query for them all)."""
     if target is not None:
-        return can(user, TARGETS[target_type_of(target)][1], target)
+        return who_can(people, TARGETS[target_type_of(target)][1], target)
     if community is not None:
-        return can(user, "communities.view_content", community)
-    return True
+        return who_can(people, "communities.view_content", community)
+    return list(people)
 
 
 # --- writing notices ---------------------------------------------------------------------------
@@ -104,22 +109,21 @@ def notify(recipients, kind: str, message: str, *, url: str = "", actor=None, co
     """Tell each recipient (one user or several) something, in the caller's transaction; returns how many
     were told. Skipped: the actor, deleted accounts, and anyone who cannot open the target (or its
     community) now. With `collapse_key`, an unread notice with the same key from the last hour is counted
-    again instead of adding another (and is not emailed again)."""
+    again instead of adding another (and is not emailed again).
+
+    Many recipients at once (a chunk of followers) cost a few queries in all, not a few each."""
     if kind not in KINDS:
         raise ValueError(f"unknown notice kind {kind!r}")
     now = now or utcnow()
-    told = 0
-    for user in _distinct(recipients):
-        if (actor is not None and user.id == getattr(actor, "id", None)) or user.is_deleted:
-            continue
-        if not may_see(user, community=community, target=target):
-            continue
-        told += 1
-        if collapse_key and _collapse_into(user, kind, collapse_key, actor, now):
-            continue
-        _write(user, kind, message, url=url, actor=actor, community=community, target=target, subject=subject,
+    people = [user for user in _distinct(recipients)
+              if not user.is_deleted and not (actor is not None and user.id == getattr(actor, "id", None))]
+    told = who_may_see(people, community=community, target=target)
+    repeated = _collapse_into(told, kind, collapse_key, actor, now) if collapse_key else set()
+    fresh = [user for user in told if user.id not in repeated]
+    if fresh:
+        _write(fresh, kind, message, url=url, actor=actor, community=community, target=target, subject=subject,
                collapse_key=collapse_key, now=now)
-    return told
+    return len(told)
 
 
 def _distinct(recipients) -> list:
@@ -132,33 +136,43 @@ def _distinct(recipients) -> list:
     return distinct
 
 
-def _collapse_into(user, kind: str, key: str, actor, now: datetime) -> bool:
-    """Count one more event on the person's unread notice with this key from the last hour, if there is one."""
-    notice = db.session.scalar(select(Notification).where(
-        Notification.user_id == user.id, Notification.collapse_key == key, Notification.kind == kind,
-        Notification.read_at.is_(None), Notification.updated_at > now - COLLAPSE_WINDOW)
-        .order_by(Notification.id.desc()).limit(1))
-    if notice is None:
-        return False
-    actors = list(notice.actor_ids or [])
-    if actor is not None and getattr(actor, "id", None) is not None and actor.id not in actors:
-        actors.append(actor.id)
-    notice.actor_ids, notice.event_count, notice.updated_at = actors, notice.event_count + 1, now
-    return True
+def _collapse_into(people: list, kind: str, key: str, actor, now: datetime) -> set[int]:
+    """Count one more event on each person's latest unread notice with this key from the last hour, if they
+    have one; the ids of those who had."""
+    if not people:
+        return set()
+    latest: dict[int, Notification] = {}
+    for notice in db.session.scalars(select(Notification).where(
+            Notification.user_id.in_([user.id for user in people]), Notification.collapse_key == key,
+            Notification.kind == kind, Notification.read_at.is_(None),
+            Notification.updated_at > now - COLLAPSE_WINDOW).order_by(Notification.id.desc())):
+        latest.setdefault(notice.user_id, notice)
+    actor_id = getattr(actor, "id", None)
+    for notice in latest.values():
+        actors = list(notice.actor_ids or [])
+        if actor_id is not None and actor_id not in actors:
+            actors.append(actor_id)
+        notice.actor_ids, notice.event_count, notice.updated_at = actors, notice.event_count + 1, now
+    return set(latest)
 
 
-def _write(user, kind: str, message: str, *, url: str, actor, community, target, subject: str,
+def _write(people: list, kind: str, message: str, *, url: str, actor, community, target, subject: str,
            collapse_key: str | None, now: datetime) -> None:
+    """A new notice for each of these people, in one INSERT; emailed now to those who chose "immediately"."""
     community = community if community is not None else getattr(target, "community", None)
     actor_id = getattr(actor, "id", None)
-    db.session.add(Notification(
-        user_id=user.id, kind=kind, message=message[:500], subject=subject[:200], url=url[:300],
-        community_id=community.id if isinstance(community, Community) else None,
-        target_type=target_type_of(target) if target is not None else "",
-        target_id=target.id if target is not None else None, collapse_key=collapse_key,
-        actor_ids=[actor_id] if actor_id is not None else [], event_count=1, created_at=now, updated_at=now))
-    if user.email and channel_for(user, kind) == "immediately":
-        queue_email(to_address=user.email, to_name=user.display_name, **_email_for(user.display_name, message, url))
+    notice = {"kind": kind, "message": message[:500], "subject": subject[:200], "url": url[:300],
+              "community_id": community.id if isinstance(community, Community) else None,
+              "target_type": target_type_of(target) if target is not None else "",
+              "target_id": target.id if target is not None else None, "collapse_key": collapse_key,
+              "actor_ids": [actor_id] if actor_id is not None else [], "event_count": 1, "created_at": now,
+              "updated_at": now}
+    db.session.execute(insert(Notification), [{"user_id": user.id, **notice} for user in people])
+    channels = channels_for(people, kind)
+    for user in people:
+        if user.email and channels[user.id] == "immediately":
+            queue_email(to_address=user.email, to_name=user.display_name,
+                        **_email_for(user.display_name, message, url))
 
 
 def _email_for(name: str, message: str, url: str) -> dict[str, str]:
@@ -180,9 +194,15 @@ def _email_for(name: str, message: str, url: str) -> dict[str, str]:
 # --- email settings ------------------------------------------------------------------------------
 
 def channel_for(user, kind: str) -> str:
-    chosen = db.session.scalar(select(NotificationSetting.channel).where(NotificationSetting.user_id == user.id,
-                                                                         NotificationSetting.kind == kind))
-    return chosen or KINDS[kind].default
+    return channels_for([user], kind)[user.id]
+
+
+def channels_for(people: list, kind: str) -> dict[int, str]:
+    """How one kind of notice reaches each of these people by email (user id -> channel), in one query."""
+    chosen = dict(db.session.execute(select(NotificationSetting.user_id, NotificationSetting.channel).where(
+        NotificationSetting.user_id.in_([user.id for user in people]), NotificationSetting.kind == kind)).all()
+        ) if people else {}
+    return {user.id: chosen.get(user.id, KINDS[kind].default) for user in people}
 
 
 def settings_of(user) -> dict[str, str]:

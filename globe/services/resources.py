@@ -29,7 +29,8 @@ from ..models.resources import (
     ResourceVersion,
 )
 from ..permissions import can, require, visible_scope
-from . import idempotency
+from ..urls import resource_path
+from . import following, idempotency
 from .extraction import schedule_extraction
 from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
@@ -196,6 +197,10 @@ def _new_resource(tx, actor, community: Community, clean: dict, *, upload=None, 
         _add_version(tx, actor, resource, upload)
     db.session.flush()
     queue_for_indexing("resource", resource.id)
+    following.tell_followers("resources.new", f"{actor.display_name} shared “{resource.title}” in {community.name}.",
+                             actor=actor, target=resource, url=resource_path(resource.id), subject=community.name,
+                             collapse_key=f"new-resources:{community.id}")
+    following.follow_automatically(actor, resource)
     return resource
 
 
@@ -242,6 +247,11 @@ def add_version(actor, resource: Resource, upload) -> ResourceVersion:
         version = _add_version(tx, actor, resource, upload)
         resource.updated_at = utcnow()
         queue_for_indexing("resource", resource.id)
+        following.tell_followers("resources.version", f"{actor.display_name} uploaded version {version.number} of "
+                                 f"“{resource.title}” in {resource.community.name}.", actor=actor, target=resource,
+                                 url=resource_path(resource.id), subject=f"“{resource.title}”",
+                                 collapse_key=f"resource:{resource.id}")
+        following.follow_automatically(actor, resource)
     return version
 
 

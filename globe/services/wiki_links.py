@@ -105,6 +105,17 @@ def page_links(page: WikiPage) -> list[WikiLink]:
     return list(db.session.scalars(select(WikiLink).where(WikiLink.page_id == page.id)))
 
 
+def linked_page_ids(page_id: int):
+    """A query of the ids of the live pages this page links to (by their address or an old one), itself aside."""
+    links = select(WikiLink.target_community, WikiLink.target_slug).where(WikiLink.page_id == page_id)
+    at_address = (select(WikiPage.id).join(Community, Community.id == WikiPage.community_id)
+                  .where(tuple_(Community.slug, WikiPage.slug).in_(links)))
+    redirected = (select(WikiRedirect.page_id).join(Community, Community.id == WikiRedirect.community_id)
+                  .where(tuple_(Community.slug, WikiRedirect.slug).in_(links)))
+    return select(WikiPage.id).where(or_(WikiPage.id.in_(at_address), WikiPage.id.in_(redirected)),
+                                     WikiPage.is_deleted.is_(False), WikiPage.id != page_id)
+
+
 def refresh_current_rendering(page: WikiPage) -> None:
     """Re-render the page's current revision into its cache (links or attachments changed)."""
     revision = page.current_revision

@@ -16,10 +16,12 @@ from ..extensions import db
 from ..models import Community, User, WikiPage, WikiRedirect, WikiRevision
 from ..models.base import utcnow
 from ..permissions import can, require, visible_scope
+from ..urls import wiki_page_path
+from . import following
 from .oai import tombstones as oai_tombstones
 from .search import queue_for_indexing
 from .validation import Checker, parse_tags
-from .wiki_links import refresh_pages_linking_to, render_body, store_links
+from .wiki_links import linked_page_ids, refresh_pages_linking_to, render_body, store_links
 
 SAVE_ATTEMPTS = 3
 
@@ -207,6 +209,7 @@ def _save_once(actor, community, page_slug, body, base_revision, title, summary,
         return SaveResult(page, current, unchanged=True)
     revision = _add_revision(actor, page, body=merged_body, title=title or page.title, tags=new_tags,
                              summary=summary, kind="merge" if merged else "edit")
+    _tell_of_change(actor, page, f"edited “{page.title}”")
     return SaveResult(page, revision, merged=merged)
 
 
@@ -222,6 +225,10 @@ def _create(actor, community, deleted_page, page_slug, title, body, summary, tag
     revision = _add_revision(actor, page, body=body, title=title, tags=parse_tags(tags), summary=summary,
                              kind="restore" if deleted_page else "edit")
     refresh_pages_linking_to(community, {page_slug})
+    if deleted_page is not None:
+        _tell_of_change(actor, page, f"wrote the deleted page “{page.title}” again")
+    else:
+        _tell_of_new_page(actor, page)
     return SaveResult(page, revision, created=True)
 
 
@@ -279,8 +286,10 @@ def revert_page(actor, page: WikiPage, number: int, *, summary: str = "") -> Wik
     _require_live(page)
     old = get_revision(actor, page, number)
     with transaction():
-        return _add_revision(actor, page, body=old.body, title=page.title, tags=list(old.tags or []),
-                             summary=summary or f"Reverted to revision {number}", kind="revert")
+        revision = _add_revision(actor, page, body=old.body, title=page.title, tags=list(old.tags or []),
+                                 summary=summary or f"Reverted to revision {number}", kind="revert")
+        _tell_of_change(actor, page, f"reverted “{page.title}” to revision {number}")
+        return revision
 
 
 def rename_page(actor, page: WikiPage, *, new_title: str, summary: str = "") -> WikiPage:
@@ -302,6 +311,7 @@ def rename_page(actor, page: WikiPage, *, new_title: str, summary: str = "") -> 
         _add_revision(actor, page, body=current.body, title=new_title, tags=list(page.tags or []),
                       summary=summary or f"Renamed from “{current.title}” to “{new_title}”", kind="rename")
         refresh_pages_linking_to(community, {old_slug, new_slug})
+        _tell_of_change(actor, page, f"renamed “{current.title}” to “{page.title}”")
     return page
 
 
@@ -318,6 +328,7 @@ def delete_page(actor, page: WikiPage, *, reason: str = "") -> WikiPage:
         if page.in_knowledge_base:
             oai_tombstones.knowledge_base_changed(page)
         refresh_pages_linking_to(page.community, {page.slug})
+        _tell_of_change(actor, page, f"deleted “{page.title}”", collapse=False)
     return page
 
 
@@ -333,7 +344,40 @@ def restore_page(actor, page: WikiPage) -> WikiPage:
         _add_revision(actor, page, body=current.body, title=page.title, tags=list(page.tags or []),
                       summary="Restored", kind="restore")
         refresh_pages_linking_to(page.community, {page.slug})
+        _tell_of_change(actor, page, f"restored “{page.title}”", collapse=False)
     return page
+
+
+# --- telling followers -------------------------------------------------------------------------
+# In the change's transaction; the followers hear of it after the commit (globe/services/following.py).
+
+def _tell_of_change(actor, page: WikiPage, deed: str, *, collapse: bool = True) -> None:
+    """The followers of the page (and of its community, at "everything") hear what `actor` did to it: the
+    deed "edited “Songs”" tells "Ana edited “Songs” in Speaking club."
+
+    Edits within the hour collapse into one notice ("changed 3 times by 2 people"); a deletion or a
+    restoration (collapse=False) is a notice of its own. A deleted page stays at its address, where its
+    readers see that it was deleted (and facilitators the button that restores it). Whoever edits a
+    page follows it from then on; deleting or restoring is not editing."""
+    community = page.community
+    following.tell_followers("wiki.page", f"{actor.display_name} {deed} in {community.name}.",
+                             actor=actor, target=page, url=wiki_page_path(community.slug, page.slug),
+                             subject=f"“{page.title}”", collapse_key=f"page:{page.id}" if collapse else None)
+    if collapse:
+        following.follow_automatically(actor, page)
+
+
+def _tell_of_new_page(actor, page: WikiPage) -> None:
+    """A new page: its community's followers hear of it (new pages of one community within the hour are
+    one notice), and so do the followers of the pages it links to; its author follows it."""
+    community, url = page.community, wiki_page_path(page.community.slug, page.slug)
+    following.tell_followers("wiki.new_page", f"{actor.display_name} wrote a new page, “{page.title}”, in "
+                             f"{community.name}.", actor=actor, target=page, url=url, subject=community.name,
+                             collapse_key=f"new-pages:{community.id}")
+    if db.session.scalar(linked_page_ids(page.id).limit(1)) is not None:
+        following.tell_followers("wiki.link", f"{actor.display_name} wrote “{page.title}” in {community.name}, "
+                                 "a new page linking to a page you follow.", actor=actor, target=page, url=url)
+    following.follow_automatically(actor, page)
 
 
 def _require_live(page: WikiPage) -> None:

@@ -92,11 +92,11 @@ def test_email_settings_take_known_kinds_and_channels_only(cop):
 def test_followers_hear_of_a_change_after_its_commit_by_their_level(cop):
     community, fran = cop
     everything, new_only, muted, watcher = (make_user(name) for name in ("Every", "New", "Mute", "Watch"))
+    page = make_page(community, "Songs", "Text")  # before anyone follows: nobody hears of its creation
     for person, level in ((everything, "everything"), (new_only, "new"), (muted, "everything")):
         add_member(community, person, "member")
         following.follow(person, "community", community.id, level)
     add_member(community, watcher, "member")
-    page = make_page(community, "Songs", "Text")
     following.follow(watcher, "page", page.id, "watch")
     following.follow(muted, "page", page.id, "mute")
     with transaction():
