@@ -273,14 +273,9 @@ def admins() -> list[User]:
 
 
 def tell(people, message: str, *, proposal: Proposal, actor=None) -> None:
-    """Tell people of something about a proposal, in the caller's transaction. The notice is about the
-    proposal for whoever may open it and its community (it then goes once they no longer may: off the team,
-    say); a notice about a proposal shows only to readers of the proposal's community, so anyone else is told
-    without one."""
-    for person in people:
-        about = proposal if can(person, "proposals.view", proposal) and (
-            proposal.community is None or can(person, "communities.view_content", proposal.community)) else None
-        notify(person, "incubator", message, url=project_path(proposal.id), actor=actor, target=about)
+    """Tell people of something about a proposal, in the caller's transaction: notify() checks, when
+    writing and when showing the notice, that each may open the proposal."""
+    notify(people, "incubator", message, url=project_path(proposal.id), actor=actor, target=proposal)
 
 
 def record_event(actor, proposal: Proposal, kind: str, *, message: str = "", from_status: str | None = None,
