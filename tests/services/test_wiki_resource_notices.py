@@ -132,9 +132,10 @@ def test_a_removed_member_hears_nothing_more_of_a_page_they_followed_in_the_app_
     for n in range(3):
         edit(ana, page, f"After {n}")
     wiki_pages.rename_page(ana, page, new_title="Secret plans")
-    assert told(wanda) == [] and notifications.unread_count(wanda) == 0
+    removed = "Bo removed you from “Speaking club”."  # the last thing she hears of it
+    assert told(wanda) == [removed] and notifications.unread_count(wanda) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.to_address == wanda.email)) == emailed
+                             .where(OutboxMessage.to_address == wanda.email)) == emailed + 1
 
 
 def test_a_new_resource_reaches_the_communitys_followers_and_a_new_version_the_resources(club):
