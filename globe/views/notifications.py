@@ -105,7 +105,7 @@ def settings():
             notification_preferences.change_preferences(current_user, channels=choices,
                                                         auto_follow=request.form.get("auto_follow") == "on")
         except InvalidInput as refused:
-            errors = refused.errors
+            errors = refused.fields
         else:
             flash("Your notification settings are saved.", "success")
             return redirect(url_for(".settings"))
