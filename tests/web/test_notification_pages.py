@@ -114,7 +114,7 @@ def test_needs_your_attention_lists_join_requests_and_proposals_oldest_first(web
     page = make_page(cops[0], "Phonics games", author=curator)
     knowledge_base.propose(curator, page, message="")
     web.login("cleo@example.org")
-    assert "Needs your attention" in web.get("/about").get_data(as_text=True)
+    assert '<span class="visually-hidden">Needs your </span>Attention' in web.get("/about").get_data(as_text=True)
     html = web.get("/attention").get_data(as_text=True)
     assert html.index("Old Asker") < html.index("New Asker") < html.index("“Phonics games” is proposed")
     assert "Not Yours" not in html and "waiting" in html and "3 days" in html
@@ -123,5 +123,5 @@ def test_needs_your_attention_lists_join_requests_and_proposals_oldest_first(web
 
 def test_people_with_nothing_to_facilitate_see_no_attention_link(web, mei):
     web.login("mei@example.org")
-    assert "Needs your attention" not in web.get("/about").get_data(as_text=True)
+    assert "Needs your </span>Attention" not in web.get("/about").get_data(as_text=True)
     assert web.get("/attention").status_code == 200
