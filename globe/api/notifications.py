@@ -86,8 +86,9 @@ def list_follows():
 def put_follow():
     caller = _caller()
     data = json_body(text=("target_type", "level"))
-    target_type, target_id, level = _target_of(data)
-    if not isinstance(level, str) or not level:
+    target_type, target_id = _target_of(data)
+    level = data.get("level")
+    if not level:
         raise InvalidInput({"level": ["Give a level."]})
     record = following.follow(caller, target_type, target_id, level)
     return jsonify(_follow(record, notifications.load_target(target_type, record.target_id)))
@@ -96,13 +97,14 @@ def put_follow():
 @bp.route("/me/follows", methods=["DELETE"])
 def delete_follow():
     caller = _caller()
-    target_type, target_id, _level = _target_of(json_body(text=("target_type",)))
+    target_type, target_id = _target_of(json_body(text=("target_type",)))
     following.unfollow(caller, target_type, target_id)
     return "", 204
 
 
-def _target_of(data: dict) -> tuple[str, int, object]:
+def _target_of(data: dict) -> tuple[str, int]:
+    """The `target_type` and `target_id` of a follow request (whether they exist is the service's to say)."""
     target_type, target_id = data.get("target_type", ""), data.get("target_id")
     if not _is_id(target_id):
         raise InvalidInput({"target_id": ["target_id must be the id of the thing to follow."]})
-    return target_type, target_id, data.get("level")
+    return target_type, target_id

@@ -22,6 +22,7 @@ PER_PAGE = 30
 MAX_LISTED = 600  # the list reaches this many most recent notices; older ones stay out of the way
 LEVEL_LABELS = {"everything": "Everything", "new": "New resources, pages and threads only", "mute": "Mute",
                 "watch": "Watch: tell me of every change"}
+ACROSS_GLOBE = "Across Globe"  # the heading of notices about no one community
 TARGET_LABELS = {"community": "Communities", "page": "Wiki pages", "resource": "Resources", "proposal": "Proposals"}
 
 
@@ -42,15 +43,22 @@ def index():
         return redirect(same_site_path(request.form.get("next")) or url_for(".index"))
     page = int_arg(request.args.get("page", "1"))
     kind, slug = request.args.get("kind", ""), request.args.get("community", "")
-    mine = [m.community for m in communities.communities_of(current_user) if m.status == "active"]
     community_id = _community_filter(slug)
     found = notifications.latest(current_user, limit=min(page * PER_PAGE + 1, MAX_LISTED + 1),
                                  community_id=community_id, kind=kind if kind in notifications.KINDS else "")
     shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
     older = len(found) > page * PER_PAGE and page * PER_PAGE < MAX_LISTED
     return render_template("notifications/index.html", days=_grouped(shown), page=page, older=older,
-                           kinds=notifications.KINDS, kind=kind, community_slug=slug, communities=mine,
+                           kinds=notifications.KINDS, kind=kind, community_slug=slug, communities=_filter_choices(),
                            text_of=notifications.text_of, unread=notifications.unread_count(current_user))
+
+
+def _filter_choices() -> list:
+    """The communities to filter by: those the person belongs to or follows."""
+    mine = {m.community.id: m.community for m in communities.communities_of(current_user) if m.status == "active"}
+    mine |= {target.id: target for record, target in following.follows_of(current_user)
+             if record.target_type == "community"}
+    return sorted(mine.values(), key=lambda community: community.name.lower())
 
 
 def _community_filter(slug: str) -> int | None:
@@ -67,15 +75,10 @@ def _grouped(notices) -> list[tuple[str, list]]:
     today = utcnow().date()
     days = []
     for day, same_day in groupby(notices, key=lambda notice: notice.updated_at.date()):
-        same_day = list(same_day)
-        names = []
+        places: dict[str, list] = {}  # keeps the order in which communities first appear that day
         for notice in same_day:
-            name = notice.community.name if notice.community is not None else "Across Globe"
-            if name not in names:
-                names.append(name)
-        places = [(name, [n for n in same_day if (n.community.name if n.community else "Across Globe") == name])
-                  for name in names]
-        days.append((_day_heading(day, today), places))
+            places.setdefault(notice.community.name if notice.community else ACROSS_GLOBE, []).append(notice)
+        days.append((_day_heading(day, today), list(places.items())))
     return days
 
 

@@ -144,3 +144,11 @@ def test_an_unknown_level_or_target_type_is_invalid(api, mei, body, field):
     response = api("PUT", "/api/v1/me/follows", token_of(mei), json=body)
     assert response.status_code == 422 and field in response.get_json()["errors"]
     assert follows_of(mei) == 0
+
+
+def test_marking_all_read_leaves_other_peoples_notices_alone(api, mei):
+    other = make_user("Other")
+    tell(mei)
+    tell(other)
+    assert api("POST", NOTICES + "/read", token_of(mei), json={"all": True}).get_json() == {"unread": 0}
+    assert notifications.unread_count(other) == 1
