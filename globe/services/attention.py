@@ -60,7 +60,7 @@ def _join_requests(user) -> list[Waiting]:
                                                        Membership.community_id.in_(_facilitated(user)))
                               .order_by(Membership.created_at))
     return [Waiting("join request", f"{row.user.display_name} asks to join {row.community.name}", row.created_at,
-                    url_for("communities.members", slug=row.community.slug), row.community)
+                    url_for("communities.members", slug=row.community.slug, _anchor="requests-heading"), row.community)
             for row in rows if not row.community.is_archived]
 
 

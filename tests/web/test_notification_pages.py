@@ -118,7 +118,7 @@ def test_needs_your_attention_lists_join_requests_and_proposals_oldest_first(web
     html = web.get("/attention").get_data(as_text=True)
     assert html.index("Old Asker") < html.index("New Asker") < html.index("“Phonics games” is proposed")
     assert "Not Yours" not in html and "waiting" in html and "3 days" in html
-    assert f'href="/c/{cops[1].slug}/members"' in html
+    assert f'href="/c/{cops[1].slug}/members#requests-heading"' in html
 
 
 def test_people_with_nothing_to_facilitate_see_no_attention_link(web, mei):
