@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         invitations,
         knowledge_base,
         main,
+        notifications,
         oai,
         resources,
         search,
@@ -87,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
                       resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, two_factor.bp,
-                      invitations.bp, email_verification.bp):
+                      invitations.bp, email_verification.bp, notifications.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

@@ -4,7 +4,18 @@ It never reads the session cookie, so it needs no CSRF token; it calls the same 
 pages. The blueprint and shared helpers live in common.py; importing the endpoint modules here adds
 their routes."""
 
-from . import accounts, communities, incubator, invitations, invite_links, openapi, resources, search, wiki_pages  # noqa: F401
+from . import (  # noqa: F401
+    accounts,
+    communities,
+    incubator,
+    invitations,
+    invite_links,
+    notifications,
+    openapi,
+    resources,
+    search,
+    wiki_pages,
+)
 from .common import bp
 
 __all__ = ["bp"]

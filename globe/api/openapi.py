@@ -12,10 +12,12 @@ from flask import Response, request
 
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
 from ..models.incubator import RECOMMENDATIONS, STATES
+from ..models.notifications import CHANNELS, COMMUNITY_LEVELS, FOLLOW_TARGETS, ITEM_LEVELS
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
 from ..search import FACETS
 from ..services.invitations import MAX_ADDRESSES
 from ..services.mentoring import MAX_CAPACITY
+from ..services.notifications import KINDS
 from .common import bp
 from .openapi_schemas import (
     BOOL,
@@ -33,6 +35,7 @@ from .openapi_schemas import (
     STR,
     UPLOAD_METADATA,
     array,
+    closed,
     enum,
     nullable,
     obj,
@@ -457,6 +460,48 @@ def _mentor_profile() -> dict:
     }
 
 
+def _notifications() -> dict:
+    follow_target = {"target_type": enum(FOLLOW_TARGETS), "target_id": ID}
+    settings_body = obj({**{kind: enum(CHANNELS) for kind in KINDS}, "auto_follow": BOOL})
+    return {
+        "/me/notifications": {"get": op(
+            "listMyNotifications", "Your notices, newest first", "notifications", _page_of("Notification"),
+            params=(_query("unread", enum(("1", "0", "true", "false")), "1: unread notices only."), *PAGING),
+            security=TOKEN_REQUIRED,
+            description="The most recent 600 notices you may still open (one about something you can no longer "
+                        "see is left out). A repeated notice (`count` above 1) is one item.")},
+        "/me/notifications/read": {"post": op(
+            "markMyNotificationsRead", "Mark notices read", "notifications",
+            {"200": _ok(closed({"unread": INT}), "Done; how many stay unread.")}, errors=(403, 404),
+            security=TOKEN_REQUIRED,
+            body=_json_body({"ids": {**array(ID), "minItems": 1}, "all": BOOL}),
+            description='`{"ids": [...]}` marks those notices read; if any id is not one of yours the answer is 404 '
+                        'and nothing changes. `{"all": true}` marks all of yours read.')},
+        "/me/notification-settings": {
+            "get": op("getMyNotificationSettings", "How each kind of notice reaches you by email", "notifications",
+                      {"200": _ok(ref("NotificationSettings"))}, security=TOKEN_REQUIRED),
+            "put": op("putMyNotificationSettings", "Change how some kinds of notice reach you", "notifications",
+                      {"200": _ok(ref("NotificationSettings"))}, errors=(403,), security=TOKEN_REQUIRED,
+                      body=_json(settings_body),
+                      description="Kinds left out keep their channel. An unknown kind or channel, or an "
+                                  "`auto_follow` that is not a boolean, answers 422 and changes nothing.")},
+        "/me/follows": {
+            "get": op("listMyFollows", "What you follow or mute", "notifications", _page_of("Follow"),
+                      params=PAGING, security=TOKEN_REQUIRED),
+            "put": op("follow", "Follow or mute a community, wiki page, resource or proposal", "notifications",
+                      {"200": _ok(ref("Follow"))}, errors=(403, 404), security=TOKEN_REQUIRED,
+                      body=_json_body({**follow_target, "level": enum((*COMMUNITY_LEVELS, *ITEM_LEVELS))},
+                                      required=("target_type", "target_id", "level")),
+                      description="A community takes `everything`, `new` (new resources, pages and threads only) "
+                                  "or `mute`; a page, resource or proposal `watch` or `mute`; another level is a "
+                                  "422. Something you cannot see is a 404 and nothing is stored."),
+            "delete": op("unfollow", "Stop following or muting something", "notifications",
+                         {"204": {"description": "Stopped (also when you did not follow it)."}}, errors=(403, 404),
+                         security=TOKEN_REQUIRED,
+                         body=_json_body(follow_target, required=("target_type", "target_id")))},
+    }
+
+
 def _self() -> dict:
     return {"/openapi.json": {"get": op("getOpenApi", "This document", "meta",
                                         {"200": _ok({"type": "object"}), "304": {"description": "Not modified."}},
@@ -469,15 +514,16 @@ def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Globe API", "version": "1",
-                 "description": "Communities of practice for teachers: communities, wiki pages, resources, search "
-                                "and the incubator. Errors are RFC 9457 `application/problem+json`; lists are "
-                                "paged with `page`/`per_page` and a `Link` header. See docs/api.md."},
+                 "description": "Communities of practice for teachers: communities, wiki pages, resources, search, "
+                                "the incubator and notifications. Errors are RFC 9457 `application/problem+json`; "
+                                "lists are paged with `page`/`per_page` and a `Link` header. See docs/api.md."},
         "servers": [{"url": "/api/v1"}],
         "security": ANONYMOUS_OK,
         "tags": [{"name": name}
-                 for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "meta")],
+                 for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "notifications",
+                              "meta")],
         "paths": {**_accounts(), **_communities(), **_invitations(), **_invite_links(), **_wiki(), **_resources(),
-                  **_search(), **_incubator(), **_self()},
+                  **_search(), **_incubator(), **_notifications(), **_self()},
         "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
                        "securitySchemes": SECURITY_SCHEMES},
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..converters import MAX_ID
 from ..models.communities import POLICIES, ROLES, STATUSES, VISIBILITIES
 from ..models.incubator import ASSIGNMENT_STATES, RECOMMENDATIONS, STATES
+from ..models.notifications import CHANNELS, COMMUNITY_LEVELS, FOLLOW_TARGETS, ITEM_LEVELS
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, EXTRACTION_STATUSES, LICENSES, RESOURCE_TYPES, SKILLS
 
 STR = {"type": "string"}
@@ -184,6 +185,18 @@ SCHEMAS = {
                              "conflicts": array(ref("DeclaredConflict"))}),
     "Mentor": closed({"user_id": INT, "name": STR, "expertise": array(STR), "capacity": INT, "load": INT,
                       "available": BOOL}),
+    "Notification": closed({
+        "id": INT, "kind": STR, "text": STR, "url": {**STR, "description": "A path on this site, or empty."},
+        "community": nullable({**STR, "description": "The community's slug."}), "created": TIME,
+        "updated": {**TIME, "description": "When it last happened (a repeated notice)."}, "read": BOOL,
+        "count": {**INT, "description": "How many times it happened within the hour (collapsed into one)."}}),
+    "NotificationSettings": {**obj({"auto_follow": {**BOOL, "description": "Follow what you create, edit, upload "
+                                                                           "or join."}}, required=("auto_follow",)),
+                             "additionalProperties": enum(CHANNELS),
+                             "description": "Each kind of notice with its channel, and `auto_follow`."},
+    "Follow": closed({"target_type": enum(FOLLOW_TARGETS), "target_id": INT,
+                      "level": enum((*COMMUNITY_LEVELS, *ITEM_LEVELS)),
+                      "title": {**STR, "description": "The thing's title or name."}, "created": TIME}),
 }
 
 

@@ -25,13 +25,11 @@ from ..services import (
     email_verification,
     invitations,
     login_throttle,
-    notifications,
     password_resets,
     two_factor,
 )
 from ..services.login_throttle import SignInLinkGone, SignInLinkUnknown
 from ..services.password_resets import ResetLinkGone, ResetLinkUnknown
-from ..urls import same_site_path
 from . import form_status, safe_next
 from .two_factor import ask_for_second_factor
 
@@ -299,24 +297,6 @@ def answer_invitation(slug: str, answer: str):
     flash("Invitation declined.", "success")
     return redirect(url_for("accounts.profile"))
 
-
-
-@bp.route("/notifications", methods=["GET", "POST"])
-@login_required
-def notifications_page():
-    if request.method == "POST":  # CSRF is checked for every POST before we get here
-        notifications.mark_all_read(current_user)
-        return redirect(url_for("accounts.notifications_page"))
-    return render_template("accounts/notifications.html", items=notifications.latest(current_user),
-                           confirm=ConfirmForm())
-
-
-@bp.route("/notifications/<int:notification_id>")
-@login_required
-def open_notification(notification_id: int):
-    """Follow a notice's link: it is marked read on the way (only the viewer's own notices)."""
-    address = notifications.open_notification(current_user, notification_id)
-    return redirect(same_site_path(address) or url_for("accounts.notifications_page"))
 
 
 @bp.route("/profile/delete", methods=["GET", "POST"])
