@@ -180,6 +180,10 @@ def index_worker(interval, once):
     from .services import digests, following, outbox, search
     from .services.extraction import extract_version, retry_stalled
     _require_schema()
+    try:
+        digests.time_zone()  # a wrong GLOBE_DIGEST_TIME_ZONE stops it here, not on its first round
+    except GlobeError as err:
+        _fail(err)
     click.echo("Index worker running; stop with Ctrl+C.")
     digest_periods_done: set = set()
     while True:

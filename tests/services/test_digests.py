@@ -11,6 +11,7 @@ from factories import add_member, make_community, make_page, make_user
 
 from globe.db import transaction
 from globe.errors import InvalidInput
+from globe.models.base import utcnow
 from globe.services import communities, digests, notifications
 
 TUESDAY = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # the day the notices happen
@@ -154,3 +155,17 @@ def test_the_command_sends_the_digests_that_are_due(app, inbox):
     again = runner.invoke(args=["globe", "send-digests", "--period", "daily", "--now", "2026-12-02T06:30"])
     assert "Queued 0 digest(s)." in again.output
     assert len(digests_to(inbox, "dana@example.org")) == 1
+
+
+def test_the_index_worker_sends_the_digests_that_are_due(app, inbox):
+    dana = make_user("Dana", email="dana@example.org")
+    due = digests.due_period("daily", utcnow())
+    tell(dana, "A new page <b>here</b>", when=due.start + timedelta(hours=1))
+    result = app.test_cli_runner().invoke(args=["globe", "index-worker", "--once"])
+    assert result.exit_code == 0 and "Queued 1 digest(s)." in result.output
+    [email] = digests_to(inbox, "dana@example.org")
+    assert "A new page &lt;b&gt;here&lt;/b&gt;" in email.get_body(("html",)).get_content()
+    assert "A new page <b>here</b>" in smtp.text_of(email)
+    app.config["DIGEST_TIME_ZONE"] = "Nowhere/Land"
+    refused = app.test_cli_runner().invoke(args=["globe", "index-worker", "--once"])
+    assert refused.exit_code != 0 and "'Nowhere/Land' is not a time zone" in refused.output
