@@ -84,11 +84,13 @@ def _register_blueprints(app: Flask) -> None:
         resources,
         search,
         two_factor,
+        unsubscribe,
         wiki_pages,
     )
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
                       resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, two_factor.bp,
-                      invitations.bp, email_verification.bp, notifications.bp):
+                      invitations.bp, email_verification.bp, notifications.bp,
+                      unsubscribe.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

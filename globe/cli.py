@@ -118,6 +118,22 @@ def send_email(limit):
     click.echo(f"Sent {outbox.send_queued(limit=limit)} email(s).")
 
 
+@globe_cli.command("send-digests")
+@click.option("--period", type=click.Choice(["daily", "weekly"]), default=None, help="Only this one (default: both).")
+@click.option("--now", default=None, metavar="ISO",
+              help="Act as if it were this time (ISO 8601; without an offset, in GLOBE_DIGEST_TIME_ZONE), "
+                   "e.g. 2026-12-04T07:00 sends the digests of 3 December that are still due.")
+def send_digests(period, now):
+    """Queue the digests that are due (the index worker does this every round); nobody gets one twice."""
+    from .services import digests
+    _require_schema()
+    try:
+        queued = digests.send_digests(period, now=digests.parse_now(now) if now else None)
+    except GlobeError as err:
+        _fail(err)
+    click.echo(f"Queued {queued} digest(s).")
+
+
 @globe_cli.command("email-status")
 def email_status():
     """Emails in the outbox per status, and the oldest one still waiting."""
@@ -157,14 +173,19 @@ def copy_data(target_url):
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the queue.")
 @click.option("--once", is_flag=True, help="Apply the queue (and pending extractions and emails) once, then stop.")
 def index_worker(interval, once):
-    """Keep applying the search queue, pending text extractions, the followers' notices and the email outbox
-    (for multi-process deployments, and for email retries)."""
+    """Keep applying the search queue, pending text extractions, the followers' notices, the digests that are
+    due and the email outbox (for multi-process deployments, and for email retries)."""
     import time
 
-    from .services import following, outbox, search
+    from .services import digests, following, outbox, search
     from .services.extraction import extract_version, retry_stalled
     _require_schema()
+    try:
+        digests.time_zone()  # a wrong GLOBE_DIGEST_TIME_ZONE stops it here, not on its first round
+    except GlobeError as err:
+        _fail(err)
     click.echo("Index worker running; stop with Ctrl+C.")
+    digest_periods_done: set = set()
     while True:
         for version_id in retry_stalled():
             extract_version(version_id)
@@ -174,6 +195,9 @@ def index_worker(interval, once):
         told = following.fan_out()
         if told:
             click.echo(f"Told the followers of {told} change(s).")
+        digested = digests.send_digests(done=digest_periods_done)
+        if digested:
+            click.echo(f"Queued {digested} digest(s).")
         sent = outbox.send_queued()
         if sent:
             click.echo(f"Sent {sent} email(s).")

@@ -73,6 +73,7 @@ DEFAULTS: dict[str, object] = {
     "SMTP_ECHO": False,  # True: write each email to the log instead of sending it (development)
     "SEND_EMAIL_IN_BACKGROUND": True,  # False: send the outbox right after each commit (tests)
     "NOTIFY_IN_BACKGROUND": True,  # False: tell followers of a change right after its commit (tests)
+    "DIGEST_TIME_ZONE": "UTC",  # daily digests go out after 06:00 here (the day before), weekly ones on Monday
     "EMAIL_MAX_ATTEMPTS": 8,  # tries before a temporarily refused email is marked failed
     "EMAIL_RETRY_SECONDS": 60,  # wait before the second try, doubled after each (at most 6 hours)
 }

@@ -77,6 +77,10 @@ def email_verification_path(token: str) -> str:
     return f"/confirm-email/{token}"
 
 
+def unsubscribe_path(token: str) -> str:
+    return f"/unsubscribe/{token}"
+
+
 def same_site_path(target: object) -> str | None:
     r"""`target` when it is a path on this site, else None: the one check before following a `next=`.
 

@@ -38,7 +38,7 @@ class Notification(db.Model):
     collapse_key: Mapped[str | None] = mapped_column(String(120))
     actor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     event_count: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)  # digests: by period
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -26,6 +26,8 @@ class OutboxMessage(db.Model):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(250))  # fixed when queued: a resent copy carries the same
+    # The one-click unsubscribe address (RFC 8058) for the List-Unsubscribe headers; None: no such headers.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)

@@ -23,6 +23,7 @@ from ..models.base import utcnow
 from ..models.notifications import CHANNELS, Notification, NotificationSetting
 from ..permissions import visible_scope, who_can
 from ..urls import site_address
+from . import unsubscribe
 from .outbox import queue_email
 
 SUBJECT_CHARS = 90
@@ -32,7 +33,7 @@ HTML_EMAIL = Markup("""<!doctype html>
 <p>Hello {name},</p>
 <p>{message}</p>
 {link}<p><small>You get this email because {site} tells you by email of what concerns you; all your notices are
-also on <a href="{notices}">{notices}</a></small></p>
+also on <a href="{notices}">{notices}</a>. <a href="{unsubscribe}">Stop emails like this one</a>.</small></p>
 </body></html>
 """)
 HTML_LINK = Markup('<p><a href="{url}">Open it in {site}</a></p>\n')
@@ -173,11 +174,11 @@ def _write(people: list, kind: str, message: str, *, url: str, actor, community,
     for user in people:
         if user.email and channels[user.id] == "immediately":
             queue_email(to_address=user.email, to_name=user.display_name,
-                        **_email_for(user.display_name, message, url))
+                        **_email_for(user.display_name, message, url, unsubscribe.link_for(user, kind)))
 
 
-def _email_for(name: str, message: str, url: str) -> dict[str, str]:
-    """The email of one notice: its text as the subject, and a link back to Globe."""
+def _email_for(name: str, message: str, url: str, unsubscribe_link: str) -> dict[str, str]:
+    """The email of one notice: its text as the subject, a link back to Globe, and one that stops this kind."""
     site, home = current_app.config["SITE_NAME"], site_address()
     line = " ".join(message.split())
     link = f"{home}{url}" if url else ""
@@ -186,9 +187,11 @@ def _email_for(name: str, message: str, url: str) -> dict[str, str]:
     return {
         "subject": f"{site}: {line if len(line) <= SUBJECT_CHARS else line[:SUBJECT_CHARS - 1] + '…'}",
         "text": (f"Hello {name},\n\n{message}\n\n{text_link}You get this email because {site} tells you by email "
-                 f"of what concerns you; all your notices are also on {home}/notifications\n"),
+                 f"of what concerns you; all your notices are also on {home}/notifications\n"
+                 f"Stop emails like this one: {unsubscribe_link}\n"),
         "html": str(HTML_EMAIL.format(name=name, message=message, link=html_link, site=site,
-                                      notices=f"{home}/notifications")),
+                                      notices=f"{home}/notifications", unsubscribe=unsubscribe_link)),
+        "list_unsubscribe": unsubscribe_link,
     }
 
 
@@ -232,7 +235,7 @@ def change_settings(user, choices: dict[str, str]) -> dict[str, str]:
 
 # --- reading notices -----------------------------------------------------------------------------
 
-def _visible_to(user):
+def visible_to(user):
     """A WHERE clause keeping the notices whose community `user` may still read (or that have none)."""
     readable = select(Community.id).where(visible_scope(user).community_filter())
     return or_(Notification.community_id.is_(None), Notification.community_id.in_(readable))
@@ -243,13 +246,13 @@ def unread_count(user) -> int:
     if not user.is_authenticated or user.id is None:
         return 0
     return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None), _visible_to(user)))
+        Notification.user_id == user.id, Notification.read_at.is_(None), visible_to(user)))
 
 
 def latest(user, *, limit: int = 50, unread_only: bool = False, community_id: int | None = None,
            kind: str = "") -> list[Notification]:
     """The person's notices, newest first, that they may still open (filters: unread, community, kind)."""
-    query = select(Notification).where(Notification.user_id == user.id, _visible_to(user))
+    query = select(Notification).where(Notification.user_id == user.id, visible_to(user))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     if community_id is not None:

@@ -13,6 +13,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import datetime, timedelta
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -35,6 +36,8 @@ BATCH = 20
 CLAIM = timedelta(minutes=10)
 MAX_RETRY_DELAY = timedelta(hours=6)
 EXECUTOR_KEY = "globe.email_executor"
+# Headers set with set_raw() are written as given (the others are folded as usual).
+UNFOLDED_RAW_HEADERS = policy.default.clone(refold_source="none")
 
 
 class MailServerUnavailable(OSError):
@@ -43,13 +46,17 @@ class MailServerUnavailable(OSError):
 
 # --- queueing --------------------------------------------------------------------------------
 
-def queue_email(*, to_address: str, to_name: str, subject: str, text: str, html: str) -> OutboxMessage:
+def queue_email(*, to_address: str, to_name: str, subject: str, text: str, html: str,
+                list_unsubscribe: str = "") -> OutboxMessage:
     """Write one message in the caller's transaction: it goes out after the commit, never after a rollback.
 
-    Header values are made one line here, so a name or subject holding CR/LF can never add a header."""
+    Header values are made one line here, so a name or subject holding CR/LF can never add a header.
+    `list_unsubscribe`, an absolute https or http address, adds the List-Unsubscribe and List-Unsubscribe-Post
+    headers (RFC 8058: a mail program's "Unsubscribe" button POSTs to it)."""
     message = OutboxMessage(to_address=one_line(to_address)[:254], to_name=one_line(to_name)[:200],
                             subject=one_line(subject)[:300], text_body=text, html_body=html,
                             message_id=make_msgid(domain=_sender_domain()), status="queued", attempts=0,
+                            list_unsubscribe=_unsubscribe_address(list_unsubscribe),
                             created_at=utcnow(), next_attempt_at=utcnow())
     db.session.add(message)
     current_transaction().after_commit_once("outbox.send", schedule_sending)
@@ -60,6 +67,15 @@ def one_line(value: str) -> str:
     """The text as a single header line: control characters and line breaks become single spaces."""
     visible = "".join(" " if unicodedata.category(char) == "Cc" else char for char in str(value))
     return " ".join(visible.split())
+
+
+def _unsubscribe_address(address: str) -> str | None:
+    """The address for the List-Unsubscribe header, or None: only a one-line ASCII absolute http(s) address
+    (a bare path, without GLOBE_SITE_URL, would mean nothing to a mail program)."""
+    address = one_line(address)
+    if not address.isascii() or not address.startswith(("https://", "http://")) or len(address) > 500:
+        return None
+    return address if not any(char in address for char in "<> ,") else None
 
 
 def _sender_domain() -> str:
@@ -159,13 +175,19 @@ def _send_batch(mailer, batch: list[Row], now: datetime) -> tuple[int, bool]:
 
 
 def build_email(message: Row) -> EmailMessage:
-    """The message as the standard library builds it: text and HTML parts, Date, Message-ID, From."""
-    email = EmailMessage()
+    """The message as the standard library builds it: text and HTML parts, Date, Message-ID, From, and the
+    one-click unsubscribe headers when the message has them."""
+    email = EmailMessage(policy=UNFOLDED_RAW_HEADERS)
     email["From"] = str(current_app.config["SMTP_FROM"])
     email["To"] = Address(display_name=message.to_name, addr_spec=message.to_address)
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message.message_id
+    if message.list_unsubscribe:
+        # Raw, so the long address stays one line: folded, the library would encode it in =?utf-8?q?...?= words
+        # that mail programs do not read as an address. It is checked ASCII, one line, under 500 characters.
+        email.set_raw("List-Unsubscribe", f"<{message.list_unsubscribe}>")
+        email.set_raw("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
     email.set_content(message.text_body)
     email.add_alternative(message.html_body, subtype="html")
     return email
