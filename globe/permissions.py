@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_login import AnonymousUserMixin
-from sqlalchemy import exists, false, or_, select, true
+from sqlalchemy import Select, exists, false, or_, select, true
 
 from .errors import PermissionDenied, Unauthorized
 from .extensions import db
@@ -140,6 +140,8 @@ class CommunityMembers(Grant):
         return (f"cop:{community.id}",) if community is not None else ()
 
     def clause(self, scope):
+        if isinstance(scope.member_community_ids, Select):  # membership_scope(): left to the database
+            return Community.id.in_(scope.member_community_ids)
         return Community.id.in_(scope.member_community_ids) if scope.member_community_ids else false()
 
 
@@ -455,7 +457,7 @@ class Scope:
 
     user_id: int | None
     is_admin: bool
-    member_community_ids: frozenset[int]
+    member_community_ids: frozenset[int]  # or, from membership_scope(), a subquery selecting them
 
     def principals(self) -> tuple[str, ...]:
         """Search access principals: a document is visible when it shares one of these."""
@@ -478,6 +480,17 @@ class Scope:
 def visible_scope(actor) -> Scope:
     """The viewer's scope, loaded with one query (narrowed to the communities their token is limited to)."""
     return visible_scopes([actor])[0]
+
+
+def membership_scope(actor) -> Scope:
+    """visible_scope() with the viewer's communities as a SQL subquery instead of loaded, so a filter built
+    from it (community_filter) runs inside one query: for counts on every page, like the bell's. Only for
+    SQL: its principals() cannot be listed. A token limited to some communities gets the loaded scope."""
+    if not actor.is_authenticated or token_communities(actor) is not None:
+        return visible_scope(actor)
+    communities = select(Membership.community_id).where(Membership.user_id == actor.id,
+                                                        Membership.status == "active")
+    return Scope(actor.id, holds_site_role(actor, "is_admin"), communities)
 
 
 def visible_scopes(actors: list) -> list[Scope]:

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Community, Proposal, Resource, WikiPage
 from ..models.base import utcnow
 from ..models.notifications import CHANNELS, Notification, NotificationSetting
-from ..permissions import visible_scope, who_can
+from ..permissions import membership_scope, who_can
 from ..urls import site_address
 from . import unsubscribe
 from .outbox import queue_email
@@ -237,7 +237,7 @@ def change_settings(user, choices: dict[str, str]) -> dict[str, str]:
 
 def visible_to(user):
     """A WHERE clause keeping the notices whose community `user` may still read (or that have none)."""
-    readable = select(Community.id).where(visible_scope(user).community_filter())
+    readable = select(Community.id).where(membership_scope(user).community_filter())
     return or_(Notification.community_id.is_(None), Notification.community_id.in_(readable))
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from factories import add_member, make_community, make_page, make_user
+from sqlalchemy import event
 
 from globe.db import transaction
 from globe.errors import InvalidInput, NotFound
@@ -122,3 +123,27 @@ def test_following_what_one_cannot_see_is_not_found_and_stores_nothing(cop):
     assert following.follows_of(outsider) == []
     assert db.session.scalar(db.select(db.func.count()).select_from(Membership)
                              .where(Membership.user_id == outsider.id)) == 0
+
+
+def test_the_bell_is_one_query_and_still_leaves_out_communities_one_left(cop):
+    community, fran = cop
+    member = make_user("Mem")
+    add_member(community, member, "member")
+    page = make_page(community, "Plans", "Text")
+    with transaction():
+        notifications.notify(member, "wiki.page", "Edited", target=page)
+        notifications.notify(member, "incubator", "About no community")
+    db.session.refresh(member)  # loaded, as the signed-in person is for each page
+    statements = []
+
+    def record(connection, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert notifications.unread_count(member) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) == 1
+    communities.remove_member(fran, community, member.id)  # the page's notice goes; the removal's comes
+    assert notifications.unread_count(member) == 2 and "Edited" not in told(member)
