@@ -165,8 +165,8 @@ def _claim(now: datetime) -> list[NotificationEvent]:
 
 def _tell(event: NotificationEvent) -> None:
     target = load_target(event.target_type, event.target_id)
-    if target is None:
-        return  # gone before its followers heard of it
+    if target is None or getattr(target, "deleted_at", None) is not None:
+        return  # gone (or in the resource bin) before its followers heard of it
     actor = db.session.get(User, event.actor_id) if event.actor_id else None
     for people in _followers(event):
         notify(people, event.kind, event.message, url=event.url, actor=actor, target=target,

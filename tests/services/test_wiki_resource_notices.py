@@ -9,7 +9,7 @@ from werkzeug.datastructures import FileStorage
 
 from globe.db import transaction
 from globe.extensions import db
-from globe.models import OutboxMessage
+from globe.models import Notification, OutboxMessage
 from globe.permissions import can
 from globe.services import communities, following, notifications, resources, wiki_pages
 from globe.urls import resource_path, wiki_page_path
@@ -166,3 +166,14 @@ def test_telling_many_at_once_lets_through_exactly_whom_can_would(club):
         action = notifications.TARGETS[notifications.target_type_of(target)][1]
         one_by_one = [person for person in people if can(person, action, target)]
         assert notifications.who_may_see(people, target=target) == one_by_one == [ana, bo, wanda, admin]
+
+
+def test_a_resource_deleted_before_its_followers_hear_of_it_tells_nobody(club):
+    community, ana, bo, wanda = club
+    following.follow(wanda, "community", community.id, "new")
+    resource = resources.add_resource(ana, community, url="https://example.org/chants", title="Chants")
+    db.session.execute(db.delete(Notification))
+    resources.delete_resource(ana, resource)
+    with transaction():  # an event still waiting when the resource went to the bin
+        following.tell_followers("resources.new", "Ana shared “Chants”", actor=ana, target=resource)
+    assert told(wanda) == []
