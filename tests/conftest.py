@@ -176,3 +176,15 @@ def web(app):
 def make_web(app):
     """More than one browser at once (e.g. a member and a facilitator)."""
     return lambda: WebClient(app)
+
+
+@pytest.fixture
+def stopped_login_clock(monkeypatch):
+    """Password-guessing waits counted on a clock that does not move, so the wait a page shows cannot shrink
+    while a slow machine runs the guesses before it."""
+    from globe.models.base import utcnow
+    from globe.services import login_throttle
+
+    now = utcnow()
+    monkeypatch.setattr(login_throttle, "utcnow", lambda: now)
+    return now

@@ -64,7 +64,7 @@ def test_login_follows_next_only_to_a_path_on_this_site(web, app, next_value, lo
     assert response.headers["Location"] == location
 
 
-def test_login_from_a_new_browser_slows_down_per_account(web, app):
+def test_login_from_a_new_browser_slows_down_per_account(web, app, stopped_login_clock):
     app.config["LOGIN_FAILURES_BEFORE_BACKOFF"] = 3
     make_user(email="mei@example.org")
     for _ in range(3):

@@ -58,7 +58,8 @@ def test_the_device_cookie_is_kept_like_the_session_cookie(app, mei, web):
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie and "Max-Age=" in cookie
 
 
-def test_a_new_browser_is_told_how_long_to_wait_and_never_whether_the_password_was_right(app, mei, make_web):
+def test_a_new_browser_is_told_how_long_to_wait_and_never_whether_the_password_was_right(app, mei, make_web,
+                                                                                       stopped_login_clock):
     guess_twenty_times(make_web())
     newcomer = make_web()
     right, wrong = log_in(newcomer, PASSWORD), log_in(newcomer, "another guess")
