@@ -76,6 +76,13 @@ DEFAULTS: dict[str, object] = {
     "DIGEST_TIME_ZONE": "UTC",  # daily digests go out after 06:00 here (the day before), weekly ones on Monday
     "EMAIL_MAX_ATTEMPTS": 8,  # tries before a temporarily refused email is marked failed
     "EMAIL_RETRY_SECONDS": 60,  # wait before the second try, doubled after each (at most 6 hours)
+    # Conversations: discussions on each community's board, and comments on pages, resources and proposals.
+    "POST_MAX_CHARS": 20000,  # a post's Markdown
+    "POST_MAX_MENTIONS": 20,  # distinct @mentions in one post
+    "POSTS_PER_PAGE": 50,  # a long thread is shown this many posts at a time
+    "NEW_ACCOUNT_DAYS": 2,  # an account this young may write only NEW_ACCOUNT_POSTS_PER_HOUR posts an hour
+    "NEW_ACCOUNT_POSTS_PER_HOUR": 10,
+    "FLAGS_TO_HIDE": 3,  # a post flagged by this many people is hidden until a facilitator looks at it
 }
 
 

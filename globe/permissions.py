@@ -17,7 +17,7 @@ from sqlalchemy import Select, exists, false, or_, select, true
 
 from .errors import PermissionDenied, Unauthorized
 from .extensions import db
-from .models import Assignment, Community, Membership, Proposal, TeamMember, WikiPage
+from .models import Assignment, Community, Membership, Proposal, TeamMember, Thread, WikiPage
 from .models.communities import ROLES
 from .models.incubator import ACTIVE_ASSIGNMENT_STATES, PUBLIC_STATES
 
@@ -54,7 +54,7 @@ def community_of(target) -> Community | None:
 READ_ACTIONS = frozenset({
     "communities.view_content", "communities.view_members", "wiki.read", "wiki.read_page", "wiki.view_deleted",
     "resources.view", "proposals.view", "proposals.read_private", "reviews.read_private_notes",
-    "mentors.view_queue",
+    "mentors.view_queue", "conversations.view", "conversations.view_hidden",
 })  # every other action changes something: add a new reading action here, or limited tokens are refused it
 
 
@@ -225,9 +225,31 @@ class Visibility:
         return target is not None and self.allows(actor, target)
 
 
+class ThreadVisibility(Visibility):
+    """A board thread is seen like its community's content, a comment thread like what it is about (a
+    proposal's comments only by its team, mentors and admins). A hidden or deleted thread is seen here by
+    admins only; its community's facilitators see it through "conversations.view_hidden"."""
+
+    def principals(self, thread) -> tuple[str, ...]:
+        if thread.is_hidden or thread.is_deleted:
+            return (ADMINS,)
+        if thread.subject_type is not None:
+            subject = thread.subject
+            return SUBJECT_VISIBILITY[thread.subject_type].principals(subject) if subject is not None else ()
+        return COMMUNITY_CONTENT.principals(thread)
+
+    def sql_filter(self, scope: Scope):
+        """On Thread: the board threads (not comment threads) this scope may see."""
+        return (Thread.subject_type.is_(None) & Thread.hidden_at.is_(None) & Thread.deleted_at.is_(None)
+                & Thread.community_id.in_(select(Community.id).where(COMMUNITY_CONTENT.sql_filter(scope))))
+
+
 COMMUNITY_CONTENT = Visibility(PublicCommunity(), CommunityMembers(), SiteAdmins())
 WIKI_PAGE = Visibility(*COMMUNITY_CONTENT.grants, AcceptedInKnowledgeBase())
 PROPOSAL = Visibility(Showcased(), ProposalTeam(), ProposalMentors(), SiteAdmins())
+PROPOSAL_PRIVATE = Visibility(ProposalTeam(), ProposalMentors(), SiteAdmins())
+SUBJECT_VISIBILITY = {"page": WIKI_PAGE, "resource": COMMUNITY_CONTENT, "proposal": PROPOSAL_PRIVATE}
+THREAD = ThreadVisibility()
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -347,6 +369,33 @@ POSTING_RULES: dict[Rule, Rule] = {}  # each rule made by posts(), and the same 
 
 view_content = COMMUNITY_CONTENT.rule
 manage_community = writes(site_admin, at_least("facilitator"))
+member_writes = writes(site_admin, at_least("member"))
+moderates_community = any_of(site_admin, writes(at_least("facilitator")))
+
+
+def thread_of(target):
+    """The thread a post belongs to (or the thread itself)."""
+    return target.thread if hasattr(target, "thread") else target
+
+
+def posts_in_thread(actor, target) -> bool:
+    """Who may write in a thread (`target`: it or one of its posts): in a proposal's comments, its team, its
+    mentors and admins; anywhere else, the members of the thread's community."""
+    thread = thread_of(target)
+    if thread.subject_type == "proposal":
+        return RULES["proposals.discuss"](actor, thread.subject)
+    return member_writes(actor, thread)
+
+
+def moderates_thread(actor, target) -> bool:
+    """Moderators of a community's threads (`target`: the community, a thread or a post): its facilitators
+    and site admins; of a proposal's comments (no community), site admins."""
+    return site_admin(actor, target) if community_of(target) is None else moderates_community(actor, target)
+
+
+def wrote(actor, target) -> bool:
+    """The author of a post or of a thread."""
+    return bool(actor.is_authenticated and target is not None and target.author_id == actor.id)
 
 # --- the table -------------------------------------------------------------------------------
 
@@ -385,6 +434,18 @@ RULES: dict[str, Rule] = {
     "assignments.answer": posts(asked_mentor),
     "mentors.edit_profile": posts(own_mentor_profile),
     "mentors.view_queue": site_mentor,
+    "conversations.view": THREAD.rule,
+    "conversations.view_hidden": moderates_thread,
+    "conversations.start": member_writes,
+    "conversations.announce": writes(site_admin, at_least("facilitator")),
+    "conversations.post": posts_in_thread,
+    "conversations.moderate": moderates_thread,
+    "conversations.accept": any_of(moderates_thread, all_of(wrote, posts_in_thread)),
+    "posts.edit": all_of(wrote, posts_in_thread),
+    "posts.delete": any_of(moderates_thread, all_of(wrote, posts(logged_in))),
+    "posts.restore": moderates_thread,
+    "conversations.thank": posts(logged_in),
+    "conversations.flag": posts(logged_in),
 }
 
 
@@ -411,6 +472,15 @@ REFUSALS: dict[str, str] = {
     "proposals.discuss": "Only the team, its mentors and the admins take part in this discussion.",
     "assignments.answer": "Only the mentor who was asked can answer this assignment.",
     "mentors.view_queue": "Only mentors have a mentoring queue.",
+    "conversations.view": "This discussion is for the community's members: ask to join it.",
+    "conversations.start": "Join the community to start a discussion in it.",
+    "conversations.announce": "Only the community's facilitators can post announcements.",
+    "conversations.post": "Join the community to take part in its discussions.",
+    "conversations.moderate": "Only the community's facilitators can moderate its discussions.",
+    "conversations.accept": "Only the person who asked and the community's facilitators can accept an answer.",
+    "posts.edit": "Only the person who wrote a post can edit it.",
+    "posts.delete": "Only the person who wrote a post and the community's facilitators can delete it.",
+    "posts.restore": "Only the community's facilitators can restore a post.",
 }
 TOKEN_LIMIT_REFUSAL = ("This token is limited to some communities: it can change nothing outside them. "
                        "Create a token for this community (or for all of them) on your profile.")

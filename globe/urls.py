@@ -27,6 +27,14 @@ def resource_path(resource_id: int) -> str:
     return f"/resources/{resource_id}"
 
 
+def thread_path(thread_id: int) -> str:
+    return f"/discussions/{thread_id}"
+
+
+def board_path(community_slug: str) -> str:
+    return f"/c/{community_slug}/discussions"
+
+
 def project_path(proposal_id: int) -> str:
     return f"/incubator/{proposal_id}"
 

@@ -1,6 +1,7 @@
 """Database models, one module per feature; importing this package registers them all."""
 from .accounts import ApiToken, User
 from .communities import Community, Membership
+from .conversations import ModerationEntry, Post, PostFlag, PostRevision, Thanks, Thread
 from .idempotency import IdempotencyKey
 from .incubator import (
                         Assignment,
@@ -32,8 +33,8 @@ from .wiki_pages import (
 
 __all__ = ["ApiToken", "Assignment", "Board", "BoardItem", "Community", "DigestRun", "Follow", "IdempotencyKey",
            "Invitation", "InviteLink", "KnowledgeBaseComment", "KnowledgeBaseRequest", "LoginDevice", "LoginFailure",
-           "LoginWarning", "Membership", "MentorConflict", "MentorProfile", "Notification", "NotificationEvent",
-           "NotificationSetting", "OaiTombstone", "OutboxMessage", "Proposal", "RecoveryCode", "Resource",
-           "ResourceLabel", "ResourceVersion", "Review", "SearchDrainLease", "SearchQueueItem", "SignInLink",
-           "TeamMember", "TimelineEvent", "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect",
-           "WikiRevision"]
+           "LoginWarning", "Membership", "MentorConflict", "MentorProfile", "ModerationEntry", "Notification",
+           "NotificationEvent", "NotificationSetting", "OaiTombstone", "OutboxMessage", "Post", "PostFlag",
+           "PostRevision", "Proposal", "RecoveryCode", "Resource", "ResourceLabel", "ResourceVersion", "Review",
+           "SearchDrainLease", "SearchQueueItem", "SignInLink", "TeamMember", "Thanks", "Thread", "TimelineEvent",
+           "User", "WikiAttachment", "WikiLink", "WikiPage", "WikiRedirect", "WikiRevision"]

@@ -11,7 +11,7 @@ from ..extensions import db
 from .base import UTCDateTime, utcnow
 
 CHANNELS = ("immediately", "daily", "weekly", "never")
-FOLLOW_TARGETS = ("community", "page", "resource", "proposal")
+FOLLOW_TARGETS = ("community", "page", "resource", "proposal", "thread")
 COMMUNITY_LEVELS = ("everything", "new", "mute")  # "new": new resources, pages and threads only
 ITEM_LEVELS = ("watch", "mute")
 DIGEST_PERIODS = ("daily", "weekly")

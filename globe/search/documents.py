@@ -1,6 +1,7 @@
 """Turning Globe's records into SearchDocuments: what is searchable, and who may see it (principals)."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 
@@ -8,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, undefer
 
 from ..extensions import db
-from ..models import Proposal, Resource, ResourceVersion, WikiPage
-from ..permissions import COMMUNITY_CONTENT, PROPOSAL, WIKI_PAGE
-from ..urls import project_path, resource_path, wiki_page_path
+from ..models import Proposal, Resource, ResourceVersion, Thread, WikiPage
+from ..permissions import COMMUNITY_CONTENT, PROPOSAL, THREAD, WIKI_PAGE
+from ..urls import project_path, resource_path, thread_path, wiki_page_path
 from .base import SearchDocument
 
 MAX_BODY_CHARS = 1_000_000  # the searchable and highlightable text kept per document
@@ -95,6 +96,23 @@ def project_document(proposal: Proposal) -> SearchDocument:
         summary=proposal.summary[:300], version=f"{proposal.updated_at.isoformat()}:{proposal.status}:{principals}")
 
 
+def discussion_document(thread: Thread) -> SearchDocument | None:
+    """A thread on a community's board with the text of its shown posts (a reply's words find its thread);
+    hidden and deleted threads, and comment threads, are not searched."""
+    if not thread.is_board_thread or thread.is_hidden or thread.is_deleted:
+        return None
+    community = thread.community
+    shown = [plain_text(post.body_html) for post in thread.posts if not (post.is_deleted or post.is_hidden)]
+    body = "\n\n".join(shown)[:MAX_BODY_CHARS]
+    principals = THREAD.principals(thread)
+    fingerprint = hashlib.sha256(f"{thread.title}\0{thread.tags}\0{body}\0{principals}".encode()).hexdigest()[:16]
+    return SearchDocument(
+        doc_id=f"discussion:{thread.id}", kinds=("discussion",), object_id=thread.id, title=thread.title,
+        body=body, url=thread_path(thread.id), updated=thread.last_posted_at, created=thread.created_at,
+        principals=principals, community_slug=community.slug, community_name=community.name,
+        tags=tuple(thread.tags or ()), summary=(shown[0] if shown else "")[:300], version=fingerprint)
+
+
 def _first_line(text: str) -> str:
     return next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), "")[:300]
 
@@ -116,8 +134,13 @@ def _project_query():
                                     selectinload(Proposal.assignments))
 
 
+def _discussion_query():
+    return select(Thread).options(selectinload(Thread.community), selectinload(Thread.posts))
+
+
 BUILDERS = {"wiki": (WikiPage, _wiki_query, wiki_document), "resource": (Resource, _resource_query, resource_document),
-            "project": (Proposal, _project_query, project_document)}
+            "project": (Proposal, _project_query, project_document),
+            "discussion": (Thread, _discussion_query, discussion_document)}
 
 
 def documents_for(kind: str, ids: Iterable[int]) -> tuple[list[SearchDocument], list[str]]:
@@ -150,4 +173,6 @@ def count_documents() -> int:
     """How many documents a rebuild indexes (for its progress bar): binned and deleted things stay out."""
     pages = db.session.scalar(select(func.count()).select_from(WikiPage).where(WikiPage.is_deleted.is_(False)))
     resources = db.session.scalar(select(func.count()).select_from(Resource).where(Resource.deleted_at.is_(None)))
-    return pages + resources + db.session.scalar(select(func.count()).select_from(Proposal))
+    threads = db.session.scalar(select(func.count()).select_from(Thread).where(
+        Thread.subject_type.is_(None), Thread.hidden_at.is_(None), Thread.deleted_at.is_(None)))
+    return pages + resources + threads + db.session.scalar(select(func.count()).select_from(Proposal))

@@ -1,10 +1,10 @@
-"""Following: people follow (or mute) communities, wiki pages, resources and proposals, and hear of what
-happens there. A change writes one event in its own transaction; the event is fanned out to the followers
+"""Following: people follow (or mute) communities, wiki pages, resources, proposals and discussions, and
+hear of what happens there. A change writes one event in its own transaction; the event is fanned out to the followers
 after the commit (a background thread, and the worker), so a change never waits on its followers however
 many there are.
 
 A community is followed at a level, as in Discourse: *everything*, *new* (new resources, pages and threads
-only) or *mute*; a page, a resource or a proposal is watched or muted. A mute wins over a community follow
+only) or *mute*; a page, a resource, a proposal or a discussion is watched or muted. A mute wins over a community follow
 for that one thing; watching one thing of a muted community still tells of it."""
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from ..models.notifications import COMMUNITY_LEVELS, FOLLOW_TARGETS, ITEM_LEVELS
 from .notifications import load_target, may_see, notify, target_type_of
 from .wiki_links import linked_page_ids
 
-NEW_ITEM_KINDS = ("wiki.new_page", "resources.new")  # what a community followed at level "new" tells of
+# What a community followed at level "new" tells of.
+NEW_ITEM_KINDS = ("wiki.new_page", "resources.new", "conversations.new_thread")
 # Kinds told only to the watchers of the pages the event's page links to: a new page tells whoever watches
 # a page it links to (the followers of its community hear of it as "wiki.new_page").
 LINK_KINDS = {"wiki.link": linked_page_ids}

@@ -18,7 +18,7 @@ from sqlalchemy import false, func, insert, or_, select, update
 from ..db import transaction
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Community, Proposal, Resource, WikiPage
+from ..models import Community, Proposal, Resource, Thread, WikiPage
 from ..models.base import utcnow
 from ..models.notifications import CHANNELS, Notification, NotificationSetting
 from ..permissions import membership_scope, who_can
@@ -66,6 +66,15 @@ KINDS: dict[str, Kind] = {
                           collapsed="{count} new resources in {subject}"),
     "resources.version": Kind("A new version of a resource you follow", "daily",
                               collapsed="{subject} has {count} new versions"),
+    "conversations.new_thread": Kind("A new discussion in a community you follow", "daily",
+                                     collapsed="{count} new discussions in {subject}"),
+    "conversations.reply": Kind("A reply in a discussion (or comments) you follow", "daily",
+                                collapsed="{count} replies in “{subject}” from {people}"),
+    "conversations.mention": Kind("Someone mentions you, or replies to your post", "immediately"),
+    "conversations.answer": Kind("Your answer to a question is accepted", "immediately"),
+    "conversations.thanks": Kind("Someone thanks your post, resource or page", "daily",
+                                 collapsed="{subject} was thanked {count} times by {people}"),
+    "conversations.flag": Kind("A post is flagged in a community you facilitate", "immediately"),
 }
 # What each kind of target is, and the permission a person needs to be told of it.
 TARGETS: dict[str, tuple[type, str]] = {
@@ -73,6 +82,7 @@ TARGETS: dict[str, tuple[type, str]] = {
     "page": (WikiPage, "wiki.read_page"),
     "resource": (Resource, "resources.view"),
     "proposal": (Proposal, "proposals.view"),
+    "thread": (Thread, "conversations.view"),
 }
 
 

@@ -20,7 +20,7 @@ from ..backends import get_search_backend
 from ..db import current_transaction, transaction
 from ..extensions import db
 from ..holders import is_dead, this_process
-from ..models import Community, Resource, SearchDrainLease, SearchQueueItem, WikiPage
+from ..models import Community, Resource, SearchDrainLease, SearchQueueItem, Thread, WikiPage
 from ..models.base import utcnow
 from ..permissions import visible_scope
 from ..search import SearchQuery, SearchResults
@@ -45,7 +45,7 @@ def queue_for_indexing(kind: str, object_id: int) -> None:
 
 def queue_community_content(community: Community) -> None:
     """Everything in a CoP, e.g. after its visibility changed (who may see it is in the index)."""
-    for kind, model in (("wiki", WikiPage), ("resource", Resource)):
+    for kind, model in (("wiki", WikiPage), ("resource", Resource), ("discussion", Thread)):
         for object_id in db.session.scalars(select(model.id).where(model.community_id == community.id)):
             queue_for_indexing(kind, object_id)
 
