@@ -242,3 +242,12 @@ def test_forms_without_the_csrf_token_change_nothing(club, make_web):
     refused = ana.post(f"/discussions/{thread_id}/replies", {"body": "Forged"}, csrf=False)
     assert refused.status_code == 400
     assert db.session.get(Thread, thread_id).post_count == 1
+
+
+def test_the_author_follows_the_discussion_and_finds_it_among_what_they_follow(club, make_web):
+    ana = signed_in(make_web, "ana@example.org")
+    thread_id = thread_id_of(start(ana))
+    page = text(ana.get(f"/discussions/{thread_id}"))
+    assert 'name="target_type" value="thread"' in page and "Following:" in page
+    following = text(ana.get("/following"))
+    assert "Discussions" in following and f'href="/discussions/{thread_id}"' in following
