@@ -3,6 +3,8 @@ one does to a post (reply, quote, edit, see earlier versions, delete and restore
 thank). The post routes serve comment posts on wiki pages, resources and proposals too."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -17,6 +19,8 @@ from ..services.conversations import KIND_LABELS
 from . import form_status
 
 bp = Blueprint("conversations", __name__)
+KIND_FILTERS = {"question": "Questions", "story": "Stories", "idea": "Ideas", "showcase": "Showcases",
+                "announcement": "Announcements"}  # the board's filter links
 
 
 @bp.app_context_processor
@@ -34,7 +38,7 @@ def kind_label(thread) -> str:
 
 def with_query(url: str, **arguments) -> str:
     """The URL with query arguments added (those whose value is None are left out)."""
-    pairs = "&".join(f"{name}={value}" for name, value in arguments.items() if value is not None)
+    pairs = urlencode({name: value for name, value in arguments.items() if value is not None})
     return f"{url}{'&' if '?' in url else '?'}{pairs}" if pairs else url
 
 
@@ -48,7 +52,7 @@ def board(slug: str):
     listed = conversations.board(current_user, community, kind=kind, unanswered=unanswered,
                                  page=page_or_first(request.args.get("page")))
     return render_template("conversations/board.html", community=community, listed=listed, kind=kind,
-                           unanswered=unanswered, kinds=THREAD_KINDS, kind_labels=KIND_LABELS)
+                           unanswered=unanswered, kind_filters=KIND_FILTERS)
 
 
 @bp.route("/c/<slug>/discussions/new", methods=["GET", "POST"])

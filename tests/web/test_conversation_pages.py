@@ -4,7 +4,7 @@ long threads in pages."""
 import re
 
 import pytest
-from factories import add_member, make_community, make_user
+from factories import add_member, make_community, make_page, make_user
 
 from globe.extensions import db
 from globe.models import Post, Thread
@@ -251,3 +251,20 @@ def test_the_author_follows_the_discussion_and_finds_it_among_what_they_follow(c
     assert 'name="target_type" value="thread"' in page and "Following:" in page
     following = text(ana.get("/following"))
     assert "Discussions" in following and f'href="/discussions/{thread_id}"' in following
+
+
+def test_post_routes_serve_comments_too_and_lead_back_to_what_they_are_about(club, make_web):
+    community, ana, _bo, _fay = club
+    page = make_page(community, "Warm-ups")
+    comment = conversations.comment(ana, page, body="Nice page")
+    ana_browser = signed_in(make_web, "ana@example.org")
+    assert ana_browser.get(f"/posts/{comment.id}").headers["Location"] == "/c/club/wiki/warm-ups#post-1"
+    form = text(ana_browser.get(f"/posts/{comment.id}/edit"))
+    assert "Nice page" in form and 'name="title"' not in form
+    saved = ana_browser.post(f"/posts/{comment.id}/edit", {"body": "Very nice page"},
+                             token_from=f"/posts/{comment.id}/edit")
+    assert saved.headers["Location"] == "/c/club/wiki/warm-ups#post-1"
+    bo = signed_in(make_web, "bo@example.org")
+    thanked = bo.post(f"/posts/{comment.id}/thanks", token_from="/c/club/wiki/warm-ups")
+    assert thanked.headers["Location"] == "/c/club/wiki/warm-ups#post-1"
+    assert db.session.get(Post, comment.id).thanks_count == 1
