@@ -175,7 +175,7 @@ class PostPermissions:
     def why_no_reply(self) -> str | None:
         """None when the viewer may reply, else why not in one sentence (shown instead of the reply form)."""
         if self.thread.is_deleted or self.thread.is_hidden:
-            return "This discussion is hidden: nobody can reply to it."
+            return f"This discussion is {'deleted' if self.thread.is_deleted else 'hidden'}: nobody can reply to it."
         try:
             require(self.actor, "conversations.post", self.thread)
             _check_open(self.thread)

@@ -268,3 +268,26 @@ def test_post_routes_serve_comments_too_and_lead_back_to_what_they_are_about(clu
     thanked = bo.post(f"/posts/{comment.id}/thanks", token_from="/c/club/wiki/warm-ups")
     assert thanked.headers["Location"] == "/c/club/wiki/warm-ups#post-1"
     assert db.session.get(Post, comment.id).thanks_count == 1
+
+
+def test_deleting_the_opening_post_deletes_the_discussion_until_a_facilitator_restores_it(club, make_web):
+    ana, fay = signed_in(make_web, "ana@example.org"), signed_in(make_web, "fay@example.org")
+    thread_id = thread_id_of(start(ana))
+    opening = post_id(thread_id, 1)
+    assert "Delete this discussion?" in text(ana.get(f"/posts/{opening}/delete"))
+    deleted = ana.post(f"/posts/{opening}/delete", token_from=f"/posts/{opening}/delete")
+    assert deleted.headers["Location"] == "/c/club/discussions"
+    assert "How do you start a lesson?" not in text(ana.get("/c/club/discussions"))
+    assert ana.get(f"/discussions/{thread_id}").status_code == 404
+    page = text(fay.get(f"/discussions/{thread_id}"))
+    assert "Deleted" in page and "This discussion is deleted: nobody can reply to it." in page
+    fay.post(f"/posts/{opening}/restore", token_from=f"/discussions/{thread_id}")
+    assert "How do you start a lesson?" in text(ana.get("/c/club/discussions"))
+
+
+def test_a_new_account_over_its_hourly_posts_is_told_to_wait_and_keeps_its_text(club, make_web, app):
+    app.config["NEW_ACCOUNT_POSTS_PER_HOUR"] = 1
+    ana = signed_in(make_web, "ana@example.org")
+    thread_id = thread_id_of(start(ana))
+    refused = reply(ana, thread_id, "One more thought")
+    assert refused.status_code == 429 and "please wait" in text(refused) and "One more thought" in text(refused)
