@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         boards,
         communities,
+        conversations,
         discovery,
         email_verification,
         feeds,
@@ -90,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main.bp, accounts.bp, communities.bp, admin.bp, wiki_pages.bp, knowledge_base.bp, feeds.bp,
                       resources.bp, boards.bp, search.bp, incubator.bp, oai.bp, discovery.bp, two_factor.bp,
                       invitations.bp, email_verification.bp, notifications.bp,
-                      unsubscribe.bp):
+                      unsubscribe.bp, conversations.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
 

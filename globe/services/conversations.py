@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..db import transaction
-from ..errors import InvalidInput, NotFound, PermissionDenied, TooManyAttempts
+from ..errors import InvalidInput, NotFound, PermissionDenied, TooManyAttempts, Unauthorized
 from ..extensions import db
 from ..models import Community, Post, PostRevision, Thanks, Thread, User
 from ..models.base import utcnow
@@ -131,6 +131,57 @@ def revisions(actor, post: Post) -> list[PostRevision]:
         require(actor, "conversations.view_hidden", post)
     return list(db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
                                    .order_by(PostRevision.revision.desc()).options(selectinload(PostRevision.editor))))
+
+
+def kinds_open_to(actor, community: Community) -> list[str]:
+    """The kinds of thread the actor may start in the community (announcements: its facilitators)."""
+    announce = can(actor, "conversations.announce", community)
+    return [kind for kind in THREAD_KINDS if kind != "announcement" or announce]
+
+
+class PostPermissions:
+    """What one viewer may do with the posts of one thread. The post rules depend only on the thread and on
+    whether the viewer wrote the post, so each can() is asked once for the viewer's own posts and once for
+    the others': a page costs the same number of queries however many posts it shows."""
+
+    def __init__(self, actor, thread: Thread) -> None:
+        self.actor, self.thread = actor, thread
+        self._answers: dict[tuple[str, bool], bool] = {}
+
+    def is_own(self, post: Post) -> bool:
+        return bool(self.actor.is_authenticated and post.author_id == self.actor.id)
+
+    def allows(self, action: str, post: Post) -> bool:
+        key = (action, self.is_own(post))
+        if key not in self._answers:
+            self._answers[key] = can(self.actor, action, post)
+        return self._answers[key]
+
+    def may_thank(self, post: Post) -> bool:
+        return post.author_id is not None and not self.is_own(post) and self.allows("conversations.thank", post)
+
+    def may_flag(self, post: Post) -> bool:
+        return self.actor.is_authenticated and not self.is_own(post) and not post.is_deleted
+
+    def may_accept(self, post: Post) -> bool:
+        """Whether the post can be chosen as the question's answer by this viewer."""
+        if self.thread.kind != "question" or post.number == 1 or post.is_deleted or post.is_hidden:
+            return False
+        key = ("conversations.accept", False)
+        if key not in self._answers:
+            self._answers[key] = can(self.actor, "conversations.accept", self.thread)
+        return self._answers[key]
+
+    def why_no_reply(self) -> str | None:
+        """None when the viewer may reply, else why not in one sentence (shown instead of the reply form)."""
+        if self.thread.is_deleted or self.thread.is_hidden:
+            return f"This discussion is {'deleted' if self.thread.is_deleted else 'hidden'}: nobody can reply to it."
+        try:
+            require(self.actor, "conversations.post", self.thread)
+            _check_open(self.thread)
+        except (PermissionDenied, Unauthorized) as err:
+            return err.detail
+        return None
 
 
 # --- writing -------------------------------------------------------------------------------------

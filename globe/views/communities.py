@@ -15,7 +15,7 @@ from ..forms.communities import (
 )
 from ..forms.invite_links import InviteLinkForm
 from ..permissions import can, require, role_at_least
-from ..services import communities, invite_links
+from ..services import communities, conversations, invite_links
 from ..services.invitations import ROLE_WITH_ARTICLE
 from ..services.invite_links import InviteLinkGone, InviteLinkUnknown
 from ..urls import invite_link_path, site_address
@@ -35,7 +35,9 @@ def home(slug: str):
     members = communities.list_members(current_user, community)
     return render_template("communities/home.html", community=community, membership=mine, members=members,
                            facilitators=[m for m in members if role_at_least(m.role, "facilitator")],
-                           join_form=JoinForm(), confirm=ConfirmForm())
+                           join_form=JoinForm(), confirm=ConfirmForm(),
+                           latest_threads=conversations.board(current_user, community, per_page=5),
+                           unanswered=conversations.board(current_user, community, unanswered=True, per_page=5))
 
 
 @bp.route("/c/<slug>/join", methods=["POST"])

@@ -23,7 +23,8 @@ MAX_LISTED = 600  # the list reaches this many most recent notices; older ones s
 LEVEL_LABELS = {"everything": "Everything", "new": "New resources, pages and threads only", "mute": "Mute",
                 "watch": "Watch: tell me of every change"}
 ACROSS_GLOBE = "Across Globe"  # the heading of notices about no one community
-TARGET_LABELS = {"community": "Communities", "page": "Wiki pages", "resource": "Resources", "proposal": "Proposals"}
+TARGET_LABELS = {"community": "Communities", "page": "Wiki pages", "resource": "Resources", "proposal": "Proposals",
+                 "thread": "Discussions"}
 
 
 @bp.app_context_processor
