@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         invitations,
         knowledge_base,
         main,
+        moderation,
         notifications,
         oai,
         resources,
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
                       invitations.bp, email_verification.bp, notifications.bp,
                       unsubscribe.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(moderation.bp)
     app.register_blueprint(api_bp)
 
 

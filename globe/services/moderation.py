@@ -70,8 +70,25 @@ class FlaggedPost:
     def reasons(self) -> list[str]:
         return [flag.reason for flag in self.flags]
 
+    @property
+    def excerpt(self) -> str:
+        return shorten(self.post.body, 300)
+
+    @property
+    def url(self) -> str:
+        return conversations.post_url(self.post)
+
 
 # --- threads -------------------------------------------------------------------------------------
+
+def require_moderator(actor, target) -> None:
+    """Refuse anyone who does not moderate the community of `target` (a thread, a post or a community)."""
+    require(actor, "conversations.moderate", target)
+
+
+def is_moderator(actor, target) -> bool:
+    return can(actor, "conversations.moderate", target)
+
 
 def thread_actions(actor, thread: Thread) -> list[str]:
     """The actions the actor may apply to the thread in its present state (for the moderation form)."""
