@@ -254,7 +254,7 @@ def resolve_flags(actor, post: Post, *, outcome: str, reason: str = "") -> int:
             return 0
         details = _flags_details(settled)
         if outcome == "hidden":
-            _hide(post, reason or post.hidden_reason or f"flagged by {len(settled)} people")
+            _hide(post, reason or post.hidden_reason or _flagged_by(len(settled)))
             _log(actor, "hide_post", post=post, reason=reason, details=details)
         else:
             if post.is_hidden and _hidden_by_flags(post):
@@ -270,8 +270,8 @@ def open_flags(actor, community: Community | None = None) -> list[FlaggedPost]:
         return []
     query = (select(PostFlag).join(Post, Post.id == PostFlag.post_id).join(Thread, Thread.id == Post.thread_id)
              .where(PostFlag.resolved_at.is_(None), Post.deleted_at.is_(None))
-             .options(selectinload(PostFlag.post).selectinload(Post.thread), selectinload(PostFlag.post)
-                      .selectinload(Post.author)).order_by(PostFlag.created_at, PostFlag.id))
+             .options(selectinload(PostFlag.user), selectinload(PostFlag.post).selectinload(Post.thread),
+                      selectinload(PostFlag.post).selectinload(Post.author)).order_by(PostFlag.created_at, PostFlag.id))
     if community is not None:
         query = query.where(Thread.community_id == community.id)
     elif not holds_site_role(actor, "is_admin"):
@@ -281,6 +281,11 @@ def open_flags(actor, community: Community | None = None) -> list[FlaggedPost]:
     for flag in db.session.scalars(query):
         grouped.setdefault(flag.post_id, FlaggedPost(flag.post, [])).flags.append(flag)
     return [item for item in grouped.values() if can(actor, "conversations.moderate", item.post)]
+
+
+def open_flag_count(post: Post) -> int:
+    return db.session.scalar(select(func.count()).select_from(PostFlag).where(
+        PostFlag.post_id == post.id, PostFlag.resolved_at.is_(None)))
 
 
 def _flag_of(actor, post: Post) -> PostFlag | None:
@@ -306,12 +311,15 @@ def _moderators_of(community: Community | None) -> list[User]:
 
 
 def _hide_when_flagged_enough(post: Post) -> None:
-    count = db.session.scalar(select(func.count()).select_from(PostFlag).where(
-        PostFlag.post_id == post.id, PostFlag.resolved_at.is_(None)))
+    count = open_flag_count(post)
     if count >= int(current_app.config["FLAGS_TO_HIDE"]) and not post.is_hidden:
-        reason = f"flagged by {count} people"
+        reason = _flagged_by(count)
         _hide(post, reason)
         _log(None, "hide_post", post=post, reason=reason)
+
+
+def _flagged_by(count: int) -> str:
+    return f"flagged by {count} {'person' if count == 1 else 'people'}"
 
 
 def _hidden_by_flags(post: Post) -> bool:
