@@ -236,6 +236,12 @@ def flag_post(actor, post: Post, *, reason: str) -> PostFlag:
     return flag
 
 
+def may_read_post(actor, post: Post) -> bool:
+    """Whether the actor may read the post's text: anyone who sees its thread, unless it is deleted or hidden
+    (then its moderators only)."""
+    return not (post.is_deleted or post.is_hidden) or can(actor, "conversations.view_hidden", post)
+
+
 def has_flagged(actor, post: Post) -> bool:
     return actor.is_authenticated and _flag_of(actor, post) is not None
 

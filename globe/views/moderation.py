@@ -80,6 +80,7 @@ def flag_post(post_id: int):
             return redirect(conversations.post_url(post))
     return render_template("moderation/flag.html", post=post, form=form,
                            already=moderation.has_flagged(current_user, post),
+                           readable=moderation.may_read_post(current_user, post),
                            moderates=moderation.is_moderator(current_user, post),
                            post_url=conversations.post_url), form_status(form)
 

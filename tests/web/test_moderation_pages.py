@@ -7,7 +7,7 @@ from factories import add_member, make_community, make_user
 from globe.errors import PermissionDenied
 from globe.extensions import db
 from globe.models.conversations import ModerationEntry, PostFlag
-from globe.services import conversations
+from globe.services import conversations, moderation
 
 
 @pytest.fixture
@@ -126,3 +126,17 @@ def test_a_facilitator_hides_a_post_with_a_reason_and_shows_it_again(club, make_
     assert signed_in(make_web, "ana@example.org").post(url, {"reason": "x"}, token_from="/attention").status_code \
         == 403
     assert fay.post(f"/posts/{post.id}/unhide", {}, token_from=url).status_code == 302 and not post.is_hidden
+
+
+def test_the_flag_page_of_a_hidden_or_deleted_post_shows_members_nothing_of_it(club, make_web):
+    community, thread, people = club
+    hidden = conversations.reply(people["Bo"], thread, body="Secret words")
+    deleted = conversations.reply(people["Bo"], thread, body="Regretted words")
+    moderation.hide_post(people["Fay"], hidden, reason="Private details")
+    conversations.delete_post(people["Bo"], deleted)
+    ana = signed_in(make_web, "ana@example.org")
+    for post, words in ((hidden, "Secret words"), (deleted, "Regretted words")):
+        page = ana.get(f"/posts/{post.id}/flag").get_data(as_text=True)
+        assert words not in page and "nothing to flag" in page
+    assert "Secret words" in signed_in(make_web, "fay@example.org").get(f"/posts/{hidden.id}/flag").get_data(
+        as_text=True)
