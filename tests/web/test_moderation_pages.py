@@ -85,6 +85,7 @@ def test_a_member_flags_a_post_once_and_the_reason_reaches_the_facilitator_as_te
     assert "Flag the post" in ana.get(url).get_data(as_text=True)
     empty = ana.post(url, {"reason": " "}, token_from=url)
     assert empty.status_code == 400 and "Reason is required." in empty.get_data(as_text=True)
+    assert ana.post(url, {"reason": "spam"}, csrf=False).status_code == 400  # no CSRF token: nothing stored
     response = ana.post(url, {"reason": "<script>alert('x')</script> spam"}, token_from=url)
     assert response.status_code == 302
     assert "flagged this post already" in ana.get(url).get_data(as_text=True)
@@ -108,8 +109,9 @@ def test_enough_flags_hide_a_post_and_the_facilitator_dismisses_them_from_the_at
     fay = signed_in(make_web, "fay@example.org")
     page = fay.get("/attention").get_data(as_text=True)
     assert "spam says ana" in page and "spam says cy" in page and "hidden until you decide" in page
-    response = fay.post(f"/posts/{post.id}/flags/resolve", {"outcome": "dismissed", "next": "/attention"},
-                        token_from="/attention")
+    resolve = f"/posts/{post.id}/flags/resolve"
+    assert fay.post(resolve, {"outcome": "dismissed"}, csrf=False).status_code == 400 and post.is_hidden
+    response = fay.post(resolve, {"outcome": "dismissed", "next": "/attention"}, token_from="/attention")
     assert response.status_code == 302 and response.headers["Location"] == "/attention"
     assert not post.is_hidden and "spam says ana" not in fay.get("/attention").get_data(as_text=True)
     actions = [entry.action for entry in db.session.query(ModerationEntry).order_by(ModerationEntry.id)]
