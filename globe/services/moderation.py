@@ -157,9 +157,8 @@ def _move(actor, thread: Thread, community: Community, reason: str) -> Thread:
     origin = thread.community
     with transaction():
         _log(actor, "move", thread=thread, reason=reason, details=f"moved to {community.name}")
-        thread.community_id = community.id
+        thread.community = community
         db.session.flush()
-        db.session.refresh(thread, ["community"])
         _log(actor, "move", thread=thread, reason=reason, details=f"moved from {origin.name}")
         queue_for_indexing("discussion", thread.id)
     return thread
