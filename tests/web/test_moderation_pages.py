@@ -55,6 +55,8 @@ def test_hiding_or_moving_without_a_reason_shows_the_form_again_and_changes_noth
         response = fay.post(url, {**data, "reason": ""}, token_from=url)
         assert response.status_code == 400 and "Reason is required." in response.get_data(as_text=True)
     assert not thread.is_hidden and thread.community_id == community.id
+    unknown = fay.post(url, {"action": "explode", "reason": "x"}, token_from=url)
+    assert unknown.status_code == 400 and "Action must be one of" in unknown.get_data(as_text=True)
     response = fay.post(url, {"action": "move", "community": "grammar", "reason": "Grammar"}, token_from=url)
     assert response.status_code == 302 and thread.community_id == grammar.id
     assert fay.post(url, {"action": "move", "community": "other", "reason": "x"}, token_from=url).status_code == 403
