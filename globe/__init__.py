@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         invitations,
         knowledge_base,
         main,
+        moderation,
         notifications,
         oai,
         resources,
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
                       invitations.bp, email_verification.bp, notifications.bp,
                       unsubscribe.bp, conversations.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(moderation.bp)
     app.register_blueprint(api_bp)
 
 

@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     incubator,
     invitations,
     invite_links,
+    moderation,
     notifications,
     openapi,
     resources,

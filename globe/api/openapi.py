@@ -17,6 +17,7 @@ from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES
 from ..search import FACETS
 from ..services.invitations import MAX_ADDRESSES
 from ..services.mentoring import MAX_CAPACITY
+from ..services.moderation import REASON_CHARS as MODERATION_REASON_CHARS
 from ..services.notifications import KINDS
 from .common import bp
 from .openapi_schemas import (
@@ -502,6 +503,48 @@ def _notifications() -> dict:
     }
 
 
+def _moderation() -> dict:
+    """Flags and moderation of threads and posts (a community's facilitators; site admins for proposals)."""
+    post, thread = _path_id("post_id"), _path_id("thread_id")
+    reason = {**STR, "maxLength": MODERATION_REASON_CHARS}
+    return {
+        "/posts/{post_id}/flags": {"post": op(
+            "flagPost", "Flag a post for the moderators, with a reason", "moderation",
+            {"201": _ok(ref("Flag"), "Flagged: the community's facilitators are told.")}, errors=(403, 404, 409),
+            params=(post,), security=TOKEN_REQUIRED, body=_json_body({"reason": reason}, required=("reason",)),
+            description="Once per person and post (409 the second time, or when the post is already hidden); not "
+                        "your own post (422); a post you cannot see is a 404. When enough people flag a post "
+                        "(GLOBE_FLAGS_TO_HIDE) it is hidden until a moderator decides.")},
+        "/threads/{thread_id}/moderation": {"post": op(
+            "moderateThread", "Pin, lock, close, hide or move a thread (moderators)", "moderation",
+            {"200": _ok(ref("ThreadModerationState"), "Done (an action that changes nothing changes nothing).")},
+            errors=(403, 404), params=(thread,), security=TOKEN_REQUIRED,
+            body=_json_body({"action": enum(("pin", "unpin", "lock", "unlock", "close", "reopen", "hide", "unhide",
+                                             "move")),
+                             "reason": {**reason, "description": "Required to hide or move; kept in the log."},
+                             "community": {**STR, "description": "move: the slug of another community you "
+                                                                 "moderate."}}, required=("action",)),
+            description="Every action is written in the community's moderation log with who and why. A thread "
+                        "moves only to another community you moderate (403 otherwise); comments on a page, "
+                        "resource or proposal can only be locked and unlocked.")},
+        "/posts/{post_id}/moderation": {"post": op(
+            "moderatePost", "Hide or show a post, or dismiss its flags (moderators)", "moderation",
+            {"200": _ok(ref("PostModerationState"))}, errors=(403, 404), params=(post,), security=TOKEN_REQUIRED,
+            body=_json_body({"action": enum(("hide", "unhide", "dismiss_flags")),
+                             "reason": {**reason, "description": "Required to hide; kept in the log."}},
+                            required=("action",)),
+            description="Hiding settles the post's open flags as hidden, showing it again as dismissed; "
+                        "`dismiss_flags` shows the post again only if the flags had hidden it.")},
+        "/communities/{slug}/moderation-log": {"get": op(
+            "getModerationLog", "What moderators did in a community, newest first (its moderators)", "moderation",
+            _page_of("ModerationEntry"), errors=(403, 404), params=("slug", *PAGING), security=TOKEN_REQUIRED)},
+    }
+
+
+def _path_id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": ID}
+
+
 def _self() -> dict:
     return {"/openapi.json": {"get": op("getOpenApi", "This document", "meta",
                                         {"200": _ok({"type": "object"}), "304": {"description": "Not modified."}},
@@ -521,9 +564,10 @@ def document() -> dict:
         "security": ANONYMOUS_OK,
         "tags": [{"name": name}
                  for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "notifications",
-                              "meta")],
+                              "meta", "moderation")],
         "paths": {**_accounts(), **_communities(), **_invitations(), **_invite_links(), **_wiki(), **_resources(),
-                  **_search(), **_incubator(), **_notifications(), **_self()},
+                  **_search(), **_incubator(), **_notifications(), **_self(),
+                  **_moderation()},
         "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
                        "securitySchemes": SECURITY_SCHEMES},
     }

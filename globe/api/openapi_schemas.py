@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..converters import MAX_ID
 from ..models.communities import POLICIES, ROLES, STATUSES, VISIBILITIES
+from ..models.conversations import MODERATION_ACTIONS
 from ..models.incubator import ASSIGNMENT_STATES, RECOMMENDATIONS, STATES
 from ..models.notifications import CHANNELS, COMMUNITY_LEVELS, FOLLOW_TARGETS, ITEM_LEVELS
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, EXTRACTION_STATUSES, LICENSES, RESOURCE_TYPES, SKILLS
@@ -197,6 +198,21 @@ SCHEMAS = {
     "Follow": closed({"target_type": enum(FOLLOW_TARGETS), "target_id": INT,
                       "level": enum((*COMMUNITY_LEVELS, *ITEM_LEVELS)),
                       "title": {**STR, "description": "The thing's title or name."}, "created": TIME}),
+    "Flag": closed({"id": INT, "post_id": INT, "reason": STR, "created": TIME,
+                    "post_hidden": {**BOOL, "description": "true when enough flags hid the post until a moderator "
+                                                           "decides."}}),
+    "ThreadModerationState": closed({
+        "id": INT, "community": nullable({**STR, "description": "The community's slug (null: a proposal's "
+                                                                "comments)."}),
+        "pinned": BOOL, "locked": BOOL, "closed": BOOL, "hidden": BOOL, "deleted": BOOL}),
+    "PostModerationState": closed({"id": INT, "thread_id": INT, "hidden": BOOL, "hidden_reason": STR,
+                                   "open_flags": {**INT, "description": "Flags waiting for a decision."}}),
+    "ModerationEntry": closed({
+        "id": INT, "action": enum(MODERATION_ACTIONS), "reason": STR,
+        "details": {**STR, "description": "E.g. where a thread was moved from, or how many flags were settled."},
+        "actor": nullable({**closed({"id": INT, "name": STR}), "description": "null: Globe itself (a post hidden "
+                                                                              "by flags), or a deleted account."}),
+        "thread_id": nullable(INT), "post_id": nullable(INT), "created": TIME}),
 }
 
 
