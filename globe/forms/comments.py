@@ -1,0 +1,11 @@
+"""The comment form under wiki pages, resources and proposals (and any reply in a comment thread)."""
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Optional
+
+from . import BaseForm
+
+
+class CommentForm(BaseForm):
+    body = TextAreaField("Your comment (Markdown)", validators=[DataRequired("Write a comment first.")],
+                         description="Mention someone with @Their_Name; link a page with [[Page title]].")
+    reply_to = HiddenField(validators=[Optional()])
