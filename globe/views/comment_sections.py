@@ -14,15 +14,28 @@ from ..services import comment_sections, conversations, thanks
 
 
 def comments_context(subject, *, base_url: str, action: str, form: CommentForm | None = None) -> dict:
-    """The template variables of a comments section: the page of comments asked for (?comments_page=N),
-    where the form posts, and the form (blank, or as posted with its errors; None for a visitor)."""
-    section = comment_sections.comment_section(current_user, subject,
-                                               page=page_or_first(request.args.get("comments_page")))
+    """The template variables of a comments section: the page of comments asked for (?page=N, or
+    ?comments_page=N), the subject's address (the pager's base), where the form posts, and the form (blank, or as posted with its errors; None for a visitor)."""
+    asked = request.args.get("comments_page") or request.args.get("page")  # the posts' pager says ?page=N
+    section = comment_sections.comment_section(current_user, subject, page=page_or_first(asked))
     if form is None and current_user.is_authenticated:  # a form starts a session: none for anonymous readers
         form = CommentForm(formdata=None)
-        form.reply_to.data = whole_number(request.args.get("reply_to")) or ""
-    return {"comments": section, "comment_form": form, "comment_action": action,
-            "comments_page_url": lambda number: f"{base_url}?comments_page={number}#comments"}
+        quoted = _quotable(section.thread, request.args.get("reply_to"))
+        if quoted is not None:
+            form.quote(quoted)
+    return {"comments": section, "comment_form": form, "comment_action": action, "comments_base_url": base_url}
+
+
+def _quotable(thread, raw_id):
+    """The comment of this thread named by ?reply_to (the Quote link), if it is shown; else None."""
+    post_id = whole_number(raw_id)
+    if thread is None or post_id is None:
+        return None
+    try:
+        post = conversations.get_post(current_user, post_id)
+    except NotFound:
+        return None
+    return post if post.thread_id == thread.id and not (post.is_deleted or post.is_hidden) else None
 
 
 def post_comment(subject, render: Callable[[CommentForm], str]):

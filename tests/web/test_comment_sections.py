@@ -40,10 +40,12 @@ def test_a_member_comments_on_a_wiki_page_and_lands_on_the_comment(make_web, app
     response = browser.post(f"{url}/comments", {"body": "I use *circles* here."}, token_from=url)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{url}#post-1")
     html = browser.get(url).get_data(as_text=True)
-    assert '<article class="post" id="post-1">' in html and "Ana Lima" in html
+    assert '<article class="post" id="post-1"' in html and "Ana Lima" in html
     assert "I use <em>circles</em> here." in html
-    reply = browser.post(f"{url}/comments", {"body": "And pairs.", "reply_to": str(db.session.scalar(
-        db.select(Post.id)))}, token_from=url)
+    first_id = db.session.scalar(db.select(Post.id))
+    quoting = browser.get(f"{url}?reply_to={first_id}").get_data(as_text=True)  # the Quote link
+    assert "&gt; I use *circles* here." in quoting and f'name="reply_to" type="hidden" value="{first_id}"' in quoting
+    reply = browser.post(f"{url}/comments", {"body": "And pairs.", "reply_to": str(first_id)}, token_from=url)
     assert reply.headers["Location"].endswith("#post-2")
     assert db.session.scalar(db.select(Post).where(Post.number == 2)).reply_to.number == 1
 
@@ -56,7 +58,7 @@ def test_a_member_comments_on_a_resource(make_web, app):
     response = browser.post(f"{url}/comments", {"body": "Printed them for Monday."}, token_from=url)
     assert response.headers["Location"].endswith(f"{url}#post-1")
     html = browser.get(url).get_data(as_text=True)
-    assert '<article class="post" id="post-1">' in html and "Printed them for Monday." in html
+    assert '<article class="post" id="post-1"' in html and "Printed them for Monday." in html
     assert conversations.comments_of(resource).post_count == 1
 
 
@@ -82,7 +84,7 @@ def test_the_team_comments_on_its_proposal(make_web, app):
     response = browser.post(f"{url}/comments", {"body": "Week 2 is ready."}, token_from=url)
     assert response.headers["Location"].endswith(f"{url}#post-1")
     html = browser.get(url).get_data(as_text=True)
-    assert '<article class="post" id="post-1">' in html and "Lena Lead" in html and "Week 2 is ready." in html
+    assert '<article class="post" id="post-1"' in html and "Lena Lead" in html and "Week 2 is ready." in html
 
 
 def test_outsiders_of_a_members_only_community_reach_neither_the_page_nor_its_comments(make_web, app):
@@ -131,7 +133,7 @@ def test_script_in_a_comment_is_shown_as_text(make_web, app):
     browser.post(f"{url}/comments", {"body": "<script>alert(1)</script> <img src=x onerror=alert(2)>"},
                  token_from=url)
     html = browser.get(url).get_data(as_text=True)
-    start = html.index('<article class="post" id="post-1">')
+    start = html.index('<article class="post" id="post-1"')
     article = html[start:html.index("</article>", start)]
     assert "<script" not in article and "<img" not in article and "&lt;script&gt;alert(1)" in article
 
@@ -154,7 +156,7 @@ def test_a_visitor_is_told_to_sign_in_and_a_non_member_to_join(make_web, app):
     club = make_community("club")
     page = make_page(club, "Warm-ups")
     url = f"/c/club/wiki/{page.slug}"
-    assert "Sign in</a> to comment" in make_web().get(url).get_data(as_text=True)
+    assert "Log in</a> to comment" in make_web().get(url).get_data(as_text=True)
     make_user("Olga", email="olga@example.org")
     outsider = make_web()
     outsider.login("olga@example.org")
@@ -175,8 +177,8 @@ def test_comments_are_paginated_with_plain_links(make_web, app):
     url = f"/c/club/wiki/{page.slug}"
     first = browser.get(url).get_data(as_text=True)
     assert "comment number 1" in first and "comment number 3" not in first
-    assert f"{url}?comments_page=2#comments" in first
-    second = browser.get(f"{url}?comments_page=2").get_data(as_text=True)
+    assert re.search(rf'href="{re.escape(url)}\?page=2#', first)  # plain links, no script
+    second = browser.get(f"{url}?page=2").get_data(as_text=True)
     assert "comment number 3" in second and "comment number 1" not in second
 
 
