@@ -15,7 +15,8 @@ from ..services import comment_sections, conversations, thanks
 
 def comments_context(subject, *, base_url: str, action: str, form: CommentForm | None = None) -> dict:
     """The template variables of a comments section: the page of comments asked for (?page=N, or
-    ?comments_page=N), the subject's address (the pager's base), where the form posts, and the form (blank, or as posted with its errors; None for a visitor)."""
+    ?comments_page=N), the subject's address (the pager's base), where the form posts, and the form (blank,
+    or as posted with its errors; None for a visitor)."""
     asked = request.args.get("comments_page") or request.args.get("page")  # the posts' pager says ?page=N
     section = comment_sections.comment_section(current_user, subject, page=page_or_first(asked))
     if form is None and current_user.is_authenticated:  # a form starts a session: none for anonymous readers
