@@ -7,7 +7,7 @@ from factories import add_member, make_community, make_page, make_user
 
 from globe.extensions import db
 from globe.models import Post, Thanks, Thread
-from globe.services import conversations, incubator, resources
+from globe.services import conversations, incubator, resources, thanks
 
 
 def member_of(community, make_web, name="Ana Lima", email="ana@example.org"):
@@ -202,4 +202,35 @@ def test_members_thank_a_page_and_a_resource_once_but_not_their_own(make_web, ap
         assert "Thanked by 1 person" in own_html and f'action="{url}/thanks"' not in own_html
         taken_back = browser.post(f"{url}/thanks/remove", token_from=url, follow_redirects=True)
         assert "No thanks yet" in taken_back.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Thanks)) == 0
+
+
+def test_anonymous_readers_of_a_cached_page_see_new_comments_and_thanks(make_web, app):
+    club = make_community("club")
+    page = make_page(club, "Warm-ups")
+    ana = make_user_in(club)
+    url = f"/c/club/wiki/{page.slug}"
+    visitor = make_web()
+    assert "No comments yet" in visitor.get(url).get_data(as_text=True)
+    assert "No comments yet" in visitor.get(url).get_data(as_text=True)  # now from the page cache
+    conversations.comment(ana, page, body="fresh-comment-word")
+    assert "fresh-comment-word" in visitor.get(url).get_data(as_text=True)
+    other = make_page(club, "Circles")
+    visitor.get(f"/c/club/wiki/{other.slug}")
+    thanks.thank(ana, other)
+    assert "Thanked by 1 person" in visitor.get(f"/c/club/wiki/{other.slug}").get_data(as_text=True)
+
+
+def test_comment_and_thanks_forms_refuse_a_post_without_csrf_token(make_web, app):
+    club = make_community("club")
+    page = make_page(club, "Warm-ups")
+    ana, browser = member_of(club, make_web)
+    resource = link_resource(club, make_user_in(club))
+    proposal = proposal_with_team(ana)
+    for url, data in ((f"/c/club/wiki/{page.slug}/comments", {"body": "b"}), (f"/c/club/wiki/{page.slug}/thanks", {}),
+                      (f"/resources/{resource.id}/comments", {"body": "b"}), (f"/resources/{resource.id}/thanks", {}),
+                      (f"/incubator/{proposal.id}/comments", {"body": "b"})):
+        response = browser.post(url, data, csrf=False)
+        assert response.status_code == 400 and "security token" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Thanks)) == 0
