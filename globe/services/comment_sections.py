@@ -62,6 +62,8 @@ def _may_see(actor, thread: Thread) -> bool:
 def _refusal(actor, thread: Thread) -> str | None:
     if not actor.is_authenticated:
         return None
+    if thread.is_hidden or thread.is_deleted:
+        return "These comments were hidden by a moderator: nobody can add one until they are shown again."
     if thread.is_locked or thread.is_closed:
         return f"Comments are {'locked' if thread.is_locked else 'closed'}: nobody can add one any more."
     try:
