@@ -1,4 +1,4 @@
-"""Forms for proposals, their lifecycle, the discussion, mentor assignment and reviews, mentor profiles."""
+"""Forms for proposals, their lifecycle, mentor assignment and reviews, mentor profiles."""
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -22,10 +22,6 @@ class TransitionForm(BaseForm):
     to = StringField(validators=[DataRequired()])
     message = TextAreaField("Message to the team", validators=[Length(max=5000)])
     override_reason = StringField("Reason to decide without a review", validators=[Length(max=1000)])
-
-
-class CommentForm(BaseForm):
-    body = TextAreaField("Your message", validators=[DataRequired(), Length(max=5000)])
 
 
 class InviteTeamForm(BaseForm):

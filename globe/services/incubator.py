@@ -1,4 +1,5 @@
-"""Incubator proposals: writing them with a team, the lifecycle with its checks, the timeline, the discussion."""
+"""Incubator proposals: writing them with a team, the lifecycle with its checks, the timeline
+(its discussion is the proposal's comments: services.conversations)."""
 from __future__ import annotations
 
 from sqlalchemy import exists, select
@@ -284,13 +285,3 @@ def record_event(actor, proposal: Proposal, kind: str, *, message: str = "", fro
                           from_status=from_status, to_status=to_status, is_private=private)
     db.session.add(event)
     return event
-
-
-def comment(actor, proposal: Proposal, *, body: str) -> TimelineEvent:
-    """A message in the proposal's discussion (team, its mentors and admins)."""
-    require(actor, "proposals.discuss", proposal)
-    check = Checker()
-    body = check.text("body", body, max_length=5000, required=True, label="Message")
-    check.done()
-    with transaction():
-        return record_event(actor, proposal, "comment", message=body)

@@ -22,6 +22,7 @@ from ..services import (
     account_deletion,
     accounts,
     communities,
+    contributions,
     email_verification,
     invitations,
     login_throttle,
@@ -231,14 +232,16 @@ def _own_profile(token_form: TokenForm, status: int = 200):
     return render_template("accounts/profile.html", user=current_user, memberships=memberships,
                            tokens=tokens, token_communities=accounts.token_community_names(tokens),
                            token_form=token_form.offer_communities(memberships),
-                           sessions=accounts.list_sessions(current_user), confirm=ConfirmForm(), own=True), status
+                           sessions=accounts.list_sessions(current_user), confirm=ConfirmForm(), own=True,
+                           contributions=contributions.contributions_of(current_user, current_user)), status
 
 
 @bp.route("/people/<int:user_id>")
 def person(user_id: int):
     user = accounts.get_user(user_id)
     memberships = communities.memberships_seen_by(current_user, user)
-    return render_template("accounts/profile.html", user=user, memberships=memberships, own=False)
+    return render_template("accounts/profile.html", user=user, memberships=memberships, own=False,
+                           contributions=contributions.contributions_of(current_user, user))
 
 
 @bp.route("/profile/edit", methods=["GET", "POST"])

@@ -8,7 +8,6 @@ from ..forms.incubator import (
     AnswerForm,
     AssignForm,
     AutoAssignForm,
-    CommentForm,
     InviteTeamForm,
     MentorProfileForm,
     PersonConflictForm,
@@ -21,6 +20,7 @@ from ..models.incubator import STATES
 from ..permissions import can, require
 from ..services import communities, incubator, mentoring
 from . import form_status
+from .comment_sections import comments_context, post_comment
 
 bp = Blueprint("incubator", __name__, url_prefix="/incubator")
 FIELDS = ("title", "summary", "description", "problem", "audience", "milestones", "needs")
@@ -79,8 +79,13 @@ def edit(proposal_id: int):
 
 @bp.route("/<int:proposal_id>")
 def view(proposal_id: int):
-    proposal = incubator.get_proposal(current_user, proposal_id)
+    return _render_view(incubator.get_proposal(current_user, proposal_id))
+
+
+def _render_view(proposal, *, comment_form=None) -> str:
+    """The proposal's page; its comments section only for the team, its mentors and admins."""
     manage = can(current_user, "incubator.manage", proposal)
+    address = url_for(".view", proposal_id=proposal.id)
     return render_template(
         "incubator/proposal.html", proposal=proposal, manage=manage,
         private=can(current_user, "proposals.read_private", proposal),
@@ -89,8 +94,9 @@ def view(proposal_id: int):
         shown_mentors=mentoring.showcase_mentors([proposal]).get(proposal.id, []),
         suggestions=mentoring.suggestions(current_user, proposal) if manage else [],
         invited=next((m for m in proposal.team if m.user_id == current_user.id and m.status == "invited"), None),
-        transition_form=TransitionForm(), comment_form=CommentForm(), invite_form=InviteTeamForm(),
-        assign_form=AssignForm(), next_states=incubator.next_states(current_user, proposal))
+        transition_form=TransitionForm(), invite_form=InviteTeamForm(),
+        assign_form=AssignForm(), next_states=incubator.next_states(current_user, proposal),
+        **comments_context(proposal, base_url=address, action=address + "/comments", form=comment_form))
 
 
 def _back(proposal_id: int):
@@ -119,14 +125,11 @@ def transition(proposal_id: int):
     return _back(proposal_id)
 
 
-@bp.route("/<int:proposal_id>/comment", methods=["POST"])
+@bp.route("/<int:proposal_id>/comments", methods=["POST"])
 @login_required
 def comment(proposal_id: int):
     proposal = incubator.get_proposal(current_user, proposal_id)
-    form = CommentForm()
-    if form.validate_on_submit():
-        _run(lambda: incubator.comment(current_user, proposal, body=form.body.data), "Message posted.")
-    return _back(proposal_id)
+    return post_comment(proposal, lambda form: _render_view(proposal, comment_form=form))
 
 
 @bp.route("/<int:proposal_id>/team", methods=["POST"])

@@ -18,6 +18,7 @@ from ..services import communities, resource_bin, resources
 from ..services.resources import DuplicateResource
 from ..storage import format_bytes
 from . import form_status
+from .comment_sections import comments_context, give_thanks, post_comment, take_thanks_back, thanks_context
 
 bp = Blueprint("resources", __name__)
 FILTERS = ("level", "skill", "age_group", "type", "license", "language", "tag", "community")
@@ -93,10 +94,40 @@ def _share(community, form) -> list:
 
 @bp.route("/resources/<int:resource_id>")
 def view(resource_id: int):
-    resource = resources.get_resource(current_user, resource_id)
+    return _render_view(resources.get_resource(current_user, resource_id))
+
+
+def _render_view(resource, *, comment_form=None, version_form=None) -> str:
+    """The resource's page, with a form as posted when it is shown again with errors."""
+    address = url_for("resources.view", resource_id=resource.id)
     return render_template("resources/view.html", resource=resource, version=resource.latest,
-                           may_edit=can(current_user, "resources.edit", resource), version_form=VersionForm(),
-                           confirm=ConfirmForm(), linked_data=_linked_data(resource))
+                           may_edit=can(current_user, "resources.edit", resource),
+                           version_form=version_form or VersionForm(), confirm=ConfirmForm(),
+                           linked_data=_linked_data(resource),
+                           **comments_context(resource, base_url=address, action=address + "/comments",
+                                              form=comment_form),
+                           **thanks_context(resource))
+
+
+@bp.route("/resources/<int:resource_id>/comments", methods=["POST"])
+@login_required
+def comment(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    return post_comment(resource, lambda form: _render_view(resource, comment_form=form))
+
+
+@bp.route("/resources/<int:resource_id>/thanks", methods=["POST"])
+@login_required
+def thank(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    return give_thanks(resource, url_for("resources.view", resource_id=resource.id))
+
+
+@bp.route("/resources/<int:resource_id>/thanks/remove", methods=["POST"])
+@login_required
+def unthank(resource_id: int):
+    resource = resources.get_resource(current_user, resource_id)
+    return take_thanks_back(resource, url_for("resources.view", resource_id=resource.id))
 
 
 def _linked_data(resource) -> dict | None:
@@ -138,8 +169,7 @@ def add_version(resource_id: int):
             version = resources.add_version(current_user, resource, form.file.data)
         except InvalidInput as err:
             flash(error_message(err), "error")
-            return render_template("resources/view.html", resource=resource, version=resource.latest,
-                                   may_edit=True, version_form=form, confirm=ConfirmForm()), 400
+            return _render_view(resource, version_form=form), 400
         flash(f"Version {version.number} uploaded.", "success")
     return redirect(url_for("resources.view", resource_id=resource.id))
 

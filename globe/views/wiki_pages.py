@@ -11,10 +11,11 @@ from ..errors import Conflict, InvalidInput
 from ..forms.wiki_pages import AttachmentForm, PageEditForm, ReasonForm, RenameForm, RevertForm
 from ..page_cache import compress, get_page_cache, html_response, is_plain_anonymous_request
 from ..permissions import require
-from ..services import communities, wiki_attachments, wiki_links, wiki_pages
+from ..services import comment_sections, communities, wiki_attachments, wiki_links, wiki_pages
 from ..services.knowledge_base import open_request
 from ..services.wiki_pages import EditConflict, open_address
 from . import form_status, int_arg
+from .comment_sections import comments_context, give_thanks, post_comment, take_thanks_back, thanks_context
 
 bp = Blueprint("wiki_pages", __name__, url_prefix="/c/<slug>/wiki")
 
@@ -35,7 +36,7 @@ def view(slug: str, page_slug: str):
     """A page. Anonymous readers get a cached copy while the page's validator still matches."""
     redirected_from = request.args.get("redirected_from", "")[:200]
     cache_key, validator = (slug, page_slug, redirected_from), None
-    if is_plain_anonymous_request():
+    if is_plain_anonymous_request() and not comment_sections.page_has_comments_or_thanks(slug, page_slug):
         validator = wiki_pages.view_validator(slug, page_slug)
         cached = get_page_cache().get(cache_key, validator) if validator else None
         if cached is not None:
@@ -46,16 +47,44 @@ def view(slug: str, page_slug: str):
         return redirect(url_for(".view", slug=slug, page_slug=moved.slug, redirected_from=page_slug), 301)
     if page is None:
         return render_template("wiki_pages/missing.html", community=community, page_slug=page_slug), 404
-    html = render_template("wiki_pages/page.html", community=page.community, page=page,
-                           revision=page.current_revision, backlinks=wiki_links.backlinks(current_user, page),
-                           kb_request=open_request(page) if page.kb_status else None,
-                           redirected_from=redirected_from,
-                           confirm=ReasonForm() if current_user.is_authenticated else None)
+    html = _render_page(page, redirected_from=redirected_from)
     body = compress(html) if validator is not None else None
     if body is None:
         return html
     get_page_cache().put(cache_key, validator, body)
     return html_response(body)
+
+
+def _render_page(page, *, redirected_from: str = "", comment_form=None) -> str:
+    address = url_for(".view", slug=page.community.slug, page_slug=page.slug)
+    return render_template("wiki_pages/page.html", community=page.community, page=page,
+                           revision=page.current_revision, backlinks=wiki_links.backlinks(current_user, page),
+                           kb_request=open_request(page) if page.kb_status else None,
+                           redirected_from=redirected_from,
+                           confirm=ReasonForm() if current_user.is_authenticated else None,
+                           **comments_context(page, base_url=address, action=address + "/comments", form=comment_form),
+                           **thanks_context(page))
+
+
+@bp.route("/<page_slug>/comments", methods=["POST"])
+@login_required
+def comment(slug: str, page_slug: str):
+    page = wiki_pages.get_page(current_user, _community(slug), page_slug)
+    return post_comment(page, lambda form: _render_page(page, comment_form=form))
+
+
+@bp.route("/<page_slug>/thanks", methods=["POST"])
+@login_required
+def thank(slug: str, page_slug: str):
+    page = wiki_pages.get_page(current_user, _community(slug), page_slug)
+    return give_thanks(page, url_for(".view", slug=slug, page_slug=page.slug))
+
+
+@bp.route("/<page_slug>/thanks/remove", methods=["POST"])
+@login_required
+def unthank(slug: str, page_slug: str):
+    page = wiki_pages.get_page(current_user, _community(slug), page_slug)
+    return take_thanks_back(page, url_for(".view", slug=slug, page_slug=page.slug))
 
 
 @bp.route("/-/new", methods=["GET", "POST"])

@@ -162,7 +162,7 @@ FORMS = [
     ("/boards/1/delete", {}),
     ("/incubator/new", {"title": "T"}),
     ("/incubator/1/transition", {"to": "submitted"}),
-    ("/incubator/1/comment", {"body": "b"}),
+    ("/incubator/1/comments", {"body": "b"}),
     ("/incubator/1/team", {"email": "x@example.org"}),
     ("/incubator/1/assign", {"mentor_id": "1"}),
     ("/incubator/1/review", {"recommendation": "accept", "comments": "c"}),

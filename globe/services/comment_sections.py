@@ -1,0 +1,73 @@
+"""The comments section shown under a wiki page, a resource or an incubator proposal: the page of
+comments the viewer asked for, and whether they may read and write there (and if not, why)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, or_, select
+
+from ..errors import PermissionDenied, Unauthorized
+from ..extensions import db
+from ..models import Community, Thanks, Thread, WikiPage
+from ..permissions import can, require
+from . import conversations
+from .conversations import PostsPage
+from .notifications import target_type_of
+
+
+@dataclass
+class CommentSection:
+    """What a subject's page shows of its comments. `thread` is None until someone comments."""
+
+    thread: Thread | None
+    posts_page: PostsPage | None
+    may_see: bool
+    may_comment: bool
+    refusal: str | None  # why a signed-in viewer may not comment (None: they may, or must sign in first)
+
+
+def comment_section(actor, subject, *, page: int = 1) -> CommentSection:
+    """The subject's comments as `actor` sees them (the caller already checked that they may see `subject`)."""
+    thread = conversations.comments_of(subject)
+    rules_on = thread or _unsaved_thread(subject)  # before the first comment, judged as the thread would be
+    if not _may_see(actor, rules_on):
+        return CommentSection(thread, None, False, False, None)
+    posts_page = conversations.thread_posts(actor, thread, page=page) if thread else None
+    refusal = _refusal(actor, rules_on)
+    return CommentSection(thread, posts_page, True, actor.is_authenticated and refusal is None, refusal)
+
+
+def page_has_comments_or_thanks(community_slug: str, page_slug: str) -> bool:
+    """Whether a wiki page has comments or thanks (its anonymous view then is not kept in the page cache,
+    whose validator knows only the page itself)."""
+    page = (select(WikiPage.id).join(Community, Community.id == WikiPage.community_id)
+            .where(Community.slug == community_slug, WikiPage.slug == page_slug).scalar_subquery())
+    commented = exists().where(Thread.subject_type == "page", Thread.subject_id == page)
+    thanked = exists().where(Thanks.target_type == "page", Thanks.target_id == page)
+    return bool(db.session.scalar(select(or_(commented, thanked))))
+
+
+def _unsaved_thread(subject) -> Thread:
+    return Thread(community=getattr(subject, "community", None), subject_type=target_type_of(subject),
+                  subject_id=subject.id, kind="comments")
+
+
+def _may_see(actor, thread: Thread) -> bool:
+    """Who may read the thread; moderators also read it when hidden or deleted."""
+    if thread.is_hidden or thread.is_deleted:
+        return conversations.may_see_thread(actor, thread)
+    return can(actor, "conversations.view", thread)
+
+
+def _refusal(actor, thread: Thread) -> str | None:
+    if not actor.is_authenticated:
+        return None
+    if thread.is_hidden or thread.is_deleted:
+        return "These comments were hidden by a moderator: nobody can add one until they are shown again."
+    if thread.is_locked or thread.is_closed:
+        return f"Comments are {'locked' if thread.is_locked else 'closed'}: nobody can add one any more."
+    try:
+        require(actor, "conversations.post", thread)
+    except (PermissionDenied, Unauthorized) as err:
+        return err.detail
+    return None
