@@ -389,8 +389,12 @@ def posts_in_thread(actor, target) -> bool:
 
 def moderates_thread(actor, target) -> bool:
     """Moderators of a community's threads (`target`: the community, a thread or a post): its facilitators
-    and site admins; of a proposal's comments (no community), site admins."""
-    return site_admin(actor, target) if community_of(target) is None else moderates_community(actor, target)
+    and site admins; of a proposal's comments, site admins only (a proposal started in a community is still
+    none of its facilitators' business)."""
+    about_proposal = not isinstance(target, Community) and thread_of(target).subject_type == "proposal"
+    if about_proposal or community_of(target) is None:
+        return site_admin(actor, target)
+    return moderates_community(actor, target)
 
 
 def wrote(actor, target) -> bool:

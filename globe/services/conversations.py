@@ -327,7 +327,9 @@ def comment(actor, subject, *, body: str, reply_to: Post | None = None) -> Post:
 
 def _new_comment_thread(actor, subject) -> Thread:
     """An unsaved comment thread (saved with its first comment, so a refused one leaves nothing behind)."""
-    thread = Thread(community=getattr(subject, "community", None), subject_type=target_type_of(subject),
+    subject_type = target_type_of(subject)
+    community = None if subject_type == "proposal" else subject.community  # a proposal's comments are its own
+    thread = Thread(community=community, subject_type=subject_type,
                     subject_id=subject.id, kind="comments", title=getattr(subject, "title", ""))
     require(actor, "conversations.post", thread)
     return thread

@@ -8,8 +8,8 @@ from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Too
 from globe.extensions import db
 from globe.models import Post, Thanks, Thread
 from globe.models.base import utcnow
-from globe.permissions import Anonymous
-from globe.services import conversations, following, notifications, thanks
+from globe.permissions import Anonymous, can
+from globe.services import conversations, following, incubator, notifications, thanks
 
 
 def told(user, kind: str = "") -> list[str]:
@@ -233,3 +233,16 @@ def test_comments_need_a_login_and_refused_ones_leave_no_thread(club):
     with pytest.raises(InvalidInput):
         conversations.comment(ana, page, body="")
     assert conversations.comments_of(page) is None
+
+
+def test_a_proposals_comments_are_its_team_and_admins_business_not_its_communitys_facilitators(club):
+    community, ana, bo, fay = club
+    proposal = incubator.create_proposal(ana, community=community.slug, title="Reading buddies",
+                                         summary="Pairs of readers")
+    comment = conversations.comment(ana, proposal, body="Private idea")
+    thread = conversations.comments_of(proposal)
+    assert thread.community_id is None
+    for not_on_the_team in (fay, bo):
+        with pytest.raises(NotFound):
+            conversations.get_post(not_on_the_team, comment.id)
+    assert not can(fay, "posts.delete", comment) and can(make_user("Ada", admin=True), "posts.delete", comment)
