@@ -109,7 +109,8 @@ SEARCH_RESULTS = closed({
                     "the PostgreSQL search backend); it is never below the matches counted."},
     "page": INT, "per_page": INT,
     "results": array(closed({
-        "kind": {**STR, "description": "resource, wiki, knowledge_base or project."}, "id": INT, "title": STR,
+        "kind": {**STR, "description": "resource, wiki, knowledge_base, project or discussion."}, "id": INT,
+        "title": STR,
         "community": nullable(STR), "url": URL, "snippet": {**STR, "description": "HTML with <mark> highlights."},
         "updated": nullable(TIME)})),
     "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": INT},

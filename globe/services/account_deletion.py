@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash
 from ..db import lock_row, transaction
 from ..errors import Conflict, InvalidInput, PermissionDenied
 from ..extensions import db
-from ..models import Community, Membership, User
+from ..models import Community, Membership, Post, Thanks, User
 from ..models.accounts import ApiToken, EmailVerification, LoginSession, PasswordReset
 from ..models.base import utcnow
 from ..models.idempotency import IdempotencyKey
@@ -168,7 +168,17 @@ def _remove_personal_data(user: User) -> None:
     # An unanswered invitation to a proposal's team goes; an active team member stays, as a former member.
     db.session.execute(delete(TeamMember).where(TeamMember.user_id == user.id, TeamMember.status != "active"))
     _decline_open_assignments(user)
+    _take_back_thanks(user)
     db.session.expire_all()  # objects loaded earlier (the person's memberships, tokens...) are stale now
+
+
+def _take_back_thanks(user: User) -> None:
+    """Thanks are a person's own gesture: they go, and the posts they were given to count one fewer. Posts,
+    their earlier versions and the flags the person raised stay, by "Former member"."""
+    thanked_posts = select(Thanks.target_id).where(Thanks.user_id == user.id, Thanks.target_type == "post")
+    db.session.execute(update(Post).where(Post.id.in_(thanked_posts)).values(thanks_count=Post.thanks_count - 1)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(delete(Thanks).where(Thanks.user_id == user.id))
 
 
 def _decline_open_assignments(user: User) -> None:

@@ -170,7 +170,7 @@ def _collapse_into(people: list, kind: str, key: str, actor, now: datetime) -> s
 def _write(people: list, kind: str, message: str, *, url: str, actor, community, target, subject: str,
            collapse_key: str | None, now: datetime) -> None:
     """A new notice for each of these people, in one INSERT; emailed now to those who chose "immediately"."""
-    if community is None and isinstance(target, WikiPage | Resource):  # seen through their community
+    if community is None and isinstance(target, WikiPage | Resource | Thread):  # seen through their community
         community = target.community
     actor_id = getattr(actor, "id", None)
     notice = {"kind": kind, "message": message[:500], "subject": subject[:200], "url": url[:300],

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 
 from ..extensions import db
-from ..models import Community, Proposal, Resource, WikiPage
+from ..models import Community, Proposal, Resource, Thread, WikiPage
 from ..models.incubator import PUBLIC_STATES
-from ..permissions import Anonymous, visible_scope
-from ..urls import community_path, project_path, resource_path, wiki_page_path
+from ..permissions import THREAD, Anonymous, visible_scope
+from ..urls import community_path, project_path, resource_path, thread_path, wiki_page_path
 
 MAX_URLS = 50_000  # the sitemap protocol's limit per file; more make a sitemap index
 FIXED_PATHS = ("/", "/resources", "/knowledge-base", "/incubator", "/about")
@@ -67,6 +67,10 @@ def _sections():
     yield _Section(select(Proposal.id, Proposal.updated_at).where(Proposal.status.in_(PUBLIC_STATES))
                    .order_by(Proposal.id),
                    lambda proposal_id, updated: Entry(project_path(proposal_id), updated))
+    # Board threads anyone may read (not hidden or deleted; comment threads live on their subject's page).
+    yield _Section(select(Thread.id, Thread.last_posted_at).where(THREAD.sql_filter(visible_scope(Anonymous())))
+                   .order_by(Thread.id),
+                   lambda thread_id, updated: Entry(thread_path(thread_id), updated))
 
 
 def count_urls() -> int:

@@ -1,12 +1,14 @@
 """Atom 1.0 feeds. They show only what an anonymous visitor may see, whoever asks."""
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template, url_for
+from flask import Blueprint, make_response, render_template, request, url_for
 
 from ..models.base import utcnow
 from ..permissions import Anonymous
-from ..services import communities, incubator, resources, wiki_pages
+from ..services import communities, discussion_feed, incubator, resources, wiki_pages
 from ..services import knowledge_base as kb
+from ..services.names import FORMER_MEMBER
+from ..urls import board_path, thread_path
 
 bp = Blueprint("feeds", __name__)
 FEED_LENGTH = 50
@@ -47,6 +49,15 @@ def project_entry(proposal) -> dict:
             "published": proposal.created_at,
             "author": proposal.owner.display_name if proposal.owner else "Globe incubator",
             "summary": proposal.summary, "categories": list(proposal.needs or [])}
+
+
+def discussion_entry(found: discussion_feed.FeedThread) -> dict:
+    thread = found.thread
+    link = request.url_root.rstrip("/") + thread_path(thread.id)
+    return {"id": link, "title": thread.title, "link": link, "updated": thread.last_posted_at,
+            "published": thread.created_at,
+            "author": thread.author.display_name if thread.author else FORMER_MEMBER,
+            "summary": found.opening_text, "categories": [thread.kind, *(thread.tags or [])]}
 
 
 @bp.route("/recent-changes.atom", defaults={"community": None})
@@ -91,3 +102,12 @@ def launched_projects():
     projects = incubator.visible_proposals(Anonymous(), status="launched")[:FEED_LENGTH]
     return atom("Projects launched in the Globe incubator", url_for("feeds.launched_projects", _external=True),
                 url_for("incubator.index", _external=True), [project_entry(proposal) for proposal in projects])
+
+
+@bp.route("/c/<community>/discussions.atom")
+def discussions(community: str):
+    """A public community's latest discussions; a members-only community has none (404, whoever asks)."""
+    cop = discussion_feed.public_community(community)
+    threads = discussion_feed.latest_threads(cop, limit=FEED_LENGTH)
+    return atom(f"Discussions in {cop.name}", url_for("feeds.discussions", community=cop.slug, _external=True),
+                request.url_root.rstrip("/") + board_path(cop.slug), [discussion_entry(found) for found in threads])

@@ -11,7 +11,8 @@ bp = Blueprint("search", __name__)
 FACET_LABELS = {"kind": "Kind", "community": "Community", "level": "CEFR level", "skill": "Skill", "type": "Type",
                 "license": "Licence", "file_type": "File type", "language": "Language", "tag": "Tag",
                 "age_group": "Age group"}
-KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project"}
+KIND_LABELS = {"resource": "Resource", "wiki": "Wiki page", "knowledge_base": "Knowledge base", "project": "Project",
+               "discussion": "Discussion"}
 HIT_FIELDS = ("level", "type", "file_type", "language")     # shown on each result, after its kind
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from globe.db import transaction
 from globe.errors import InvalidInput, NotFound, PermissionDenied
 from globe.extensions import db
-from globe.models import Membership, OutboxMessage, User
+from globe.models import Membership, OutboxMessage, Post, PostFlag, PostRevision, Thanks, User
 from globe.models.accounts import ApiToken, EmailVerification, LoginSession, PasswordReset
 from globe.models.incubator import Assignment, MentorConflict, MentorProfile, TeamMember
 from globe.models.invitations import Invitation
@@ -24,6 +24,7 @@ from globe.services import (
     account_deletion,
     accounts,
     boards,
+    conversations,
     email_verification,
     incubator,
     invitations,
@@ -34,6 +35,7 @@ from globe.services import (
     password_resets,
     resources,
     search,
+    thanks,
     two_factor,
 )
 from globe.services.account_deletion import FORMER_MEMBER, AccountDeletionRefused, blockers_of, delete_account
@@ -207,6 +209,30 @@ def test_knowledge_base_proposals_and_comments_stay(cop, zeb):
     db.session.expire_all()
     assert request.proposed_by.display_name == FORMER_MEMBER
     assert {c.author.display_name for c in request.comments} == {FORMER_MEMBER}
+
+
+def test_discussions_stay_by_a_former_member_and_the_thanks_given_go(cop, zeb):
+    ida = make_user("Ida")
+    add_member(cop, ida, "editor")
+    thread = conversations.start_thread(zeb, cop, kind="question", title="Warm-ups?", body="Ideas, please.")
+    answer = conversations.reply(ida, thread, body="A quick quiz.")
+    follow_up = conversations.reply(zeb, thread, body="First draft", reply_to=answer)
+    conversations.edit_post(zeb, follow_up, body="Second draft")
+    page = make_page(cop, "Songs", "Sing along.", author=ida)
+    thanks.thank(zeb, answer), thanks.thank(zeb, page), thanks.thank(ida, follow_up)
+    with transaction():  # as flagging through the moderation does
+        db.session.add(PostFlag(post_id=answer.id, user_id=zeb.id, reason="Off topic"))
+    delete_account(zeb, password=PASSWORD)
+    db.session.expire_all()
+    assert conversations.get_thread(Anonymous(), thread.id).author.display_name == FORMER_MEMBER
+    assert follow_up.body == "Second draft" and follow_up.author.display_name == FORMER_MEMBER
+    assert {revision.editor.display_name for revision in
+            db.session.scalars(select(PostRevision).where(PostRevision.post_id == follow_up.id))} == {FORMER_MEMBER}
+    assert db.session.get(Post, answer.id).thanks_count == 0 and thanks.count(page) == 0  # given by Zeb: gone
+    assert follow_up.thanks_count == 1  # received by Zeb: Ida's thanks stays
+    assert db.session.scalar(select(func.count()).select_from(Thanks).where(Thanks.user_id == zeb.id)) == 0
+    [flag] = db.session.scalars(select(PostFlag).where(PostFlag.post_id == answer.id))
+    assert flag.reason == "Off topic" and flag.user.display_name == FORMER_MEMBER
 
 
 def test_search_finds_the_contributions_but_never_the_old_name(cop, zeb):

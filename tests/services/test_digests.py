@@ -3,7 +3,7 @@ the latest items, re-checked for what each person may still see, and never sent 
 half-way through a run)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import mail_server as smtp
 import pytest
@@ -169,3 +169,27 @@ def test_the_index_worker_sends_the_digests_that_are_due(app, inbox):
     app.config["DIGEST_TIME_ZONE"] = "Nowhere/Land"
     refused = app.test_cli_runner().invoke(args=["globe", "index-worker", "--once"])
     assert refused.exit_code != 0 and "'Nowhere/Land' is not a time zone" in refused.output
+
+
+def test_the_daily_digest_tells_of_new_discussions_in_the_communities_followed(app, inbox):
+    from globe.services import conversations, following
+
+    dana, ana = make_user("Dana", email="dana@example.org"), make_user("Ana Lima")
+    club, quiet = make_community("club", name="Speaking club"), make_community("quiet", name="Quiet room")
+    staff = make_community("staff", name="Staff room", visibility="members")
+    for community in (club, quiet):
+        add_member(community, dana)
+        add_member(community, ana)
+    add_member(staff, ana)
+    following.follow(dana, "community", club.id, "new")  # as joining does: new pages, resources and threads
+    following.follow(dana, "community", quiet.id, "mute")
+    thread = conversations.start_thread(ana, club, kind="question", title="How do you start a lesson?", body="Ideas?")
+    conversations.start_thread(ana, quiet, kind="idea", title="A muted idea", body="Shh.")
+    conversations.start_thread(ana, staff, kind="question", title="Staff rota", body="Who is on?")
+    tomorrow = utcnow().astimezone(digests.time_zone()).date() + timedelta(days=1)
+    assert digests.send_digests("daily", now=datetime.combine(tomorrow, time(7), digests.time_zone())) == 1
+    body = smtp.text_of(digests_to(inbox, "dana@example.org")[0])
+    assert "Speaking club (1)" in body
+    assert (f"- Ana Lima started a discussion in Speaking club: How do you start a lesson?\n"
+            f"  http://globe.example.org/discussions/{thread.id}\n") in body
+    assert "A muted idea" not in body and "Staff rota" not in body
