@@ -15,7 +15,7 @@ STORY_TYPES = ("success", "challenge")
 COMMENT_SUBJECTS = ("page", "resource", "proposal")  # what a comment thread can be about
 THANKS_TARGETS = ("post", "resource", "page")
 MODERATION_ACTIONS = ("pin", "unpin", "lock", "unlock", "close", "reopen", "move", "hide", "unhide",
-                      "hide_post", "unhide_post", "restore_post", "dismiss_flags")
+                      "hide_post", "unhide_post", "delete_post", "restore_post", "dismiss_flags")
 
 
 class Thread(db.Model):

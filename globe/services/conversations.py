@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..db import transaction
 from ..errors import InvalidInput, NotFound, PermissionDenied, TooManyAttempts, Unauthorized
 from ..extensions import db
-from ..models import Community, Post, PostRevision, Thanks, Thread, User
+from ..models import Community, ModerationEntry, Post, PostRevision, Thanks, Thread, User
 from ..models.base import utcnow
 from ..models.conversations import STORY_TYPES, THREAD_KINDS
 from ..permissions import can, require
@@ -261,10 +261,12 @@ def edit_post(actor, post: Post, *, body: str, title: str | None = None, tags=No
 
 
 def delete_post(actor, post: Post) -> None:
-    """Delete a post (its author, or a moderator); deleting a thread's opening post deletes the thread. Both
-    stay for moderators, who can restore them."""
+    """Delete a post (its author, or a moderator: then logged); deleting a thread's opening post deletes the
+    thread. Both stay for moderators, who can restore them."""
     require(actor, "posts.delete", post)
     with transaction():
+        if post.author_id != actor.id:
+            log_moderation(actor, "delete_post", post=post)
         now = utcnow()
         post.deleted_at = post.deleted_at or now
         if post.is_opening:
@@ -275,8 +277,10 @@ def delete_post(actor, post: Post) -> None:
 
 
 def restore_post(actor, post: Post) -> None:
+    """A moderator brings a deleted post (or thread) back; logged."""
     require(actor, "posts.restore", post)
     with transaction():
+        log_moderation(actor, "restore_post", post=post)
         post.deleted_at = None
         if post.is_opening:
             post.thread.deleted_at = None
@@ -302,6 +306,16 @@ def unaccept_answer(actor, thread: Thread) -> None:
     require(actor, "conversations.accept", thread)
     with transaction():
         thread.accepted_post_id = None
+
+
+def log_moderation(actor, action: str, *, thread: Thread | None = None, post: Post | None = None, reason: str = "",
+                   details: str = "") -> None:
+    """In the caller's transaction: a line of the community's moderation log (actor None: Globe itself)."""
+    thread = thread or post.thread
+    db.session.add(ModerationEntry(community_id=thread.community_id, thread_id=thread.id,
+                                   post_id=post.id if post is not None else None,
+                                   actor_id=getattr(actor, "id", None), action=action, reason=reason,
+                                   details=details[:300]))
 
 
 # --- comment threads -----------------------------------------------------------------------------

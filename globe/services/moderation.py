@@ -36,8 +36,8 @@ THREAD_TOGGLES = {"pin": ("pinned_at", True), "unpin": ("pinned_at", False),
                   "hide": ("hidden_at", True), "unhide": ("hidden_at", False)}
 ACTION_LABELS = {"pin": "Pin", "unpin": "Unpin", "lock": "Lock", "unlock": "Unlock", "close": "Close",
                  "reopen": "Reopen", "hide": "Hide", "unhide": "Show again", "move": "Move",
-                 "hide_post": "Hide post", "unhide_post": "Show post again", "restore_post": "Restore post",
-                 "dismiss_flags": "Dismiss flags"}
+                 "hide_post": "Hide post", "unhide_post": "Show post again", "delete_post": "Delete post",
+                 "restore_post": "Restore post", "dismiss_flags": "Dismiss flags"}
 REASON_REQUIRED = {"hide", "move", "hide_post"}
 COMMENT_THREAD_ACTIONS = ("lock", "unlock")  # comments on a page, resource or proposal are only locked
 SEARCHED_COLUMNS = {"hidden_at"}  # a change here changes who finds the thread
@@ -132,7 +132,7 @@ def moderate_thread(actor, thread: Thread, action: str, *, reason: str = "",
     column, setting = THREAD_TOGGLES[action]
     with transaction():
         setattr(thread, column, utcnow() if setting else None)
-        _log(actor, action, thread=thread, reason=reason)
+        conversations.log_moderation(actor, action, thread=thread, reason=reason)
         if column in SEARCHED_COLUMNS:
             queue_for_indexing("discussion", thread.id)
     return thread
@@ -156,10 +156,10 @@ def _move(actor, thread: Thread, community: Community, reason: str) -> Thread:
     """The thread goes to another community (its posts, followers and state go with it); both logs say so."""
     origin = thread.community
     with transaction():
-        _log(actor, "move", thread=thread, reason=reason, details=f"moved to {community.name}")
+        conversations.log_moderation(actor, "move", thread=thread, reason=reason, details=f"moved to {community.name}")
         thread.community = community
         db.session.flush()
-        _log(actor, "move", thread=thread, reason=reason, details=f"moved from {origin.name}")
+        conversations.log_moderation(actor, "move", thread=thread, reason=reason, details=f"moved from {origin.name}")
         queue_for_indexing("discussion", thread.id)
     return thread
 
@@ -176,7 +176,7 @@ def hide_post(actor, post: Post, *, reason: str) -> Post:
     with transaction():
         settled = _settle_flags(actor, post, "hidden")
         _hide(post, reason)
-        _log(actor, "hide_post", post=post, reason=reason, details=_flags_details(settled))
+        conversations.log_moderation(actor, "hide_post", post=post, reason=reason, details=_flags_details(settled))
     return post
 
 
@@ -191,7 +191,7 @@ def unhide_post(actor, post: Post, *, reason: str = "") -> Post:
     with transaction():
         settled = _settle_flags(actor, post, "dismissed")
         _show(post)
-        _log(actor, "unhide_post", post=post, reason=reason, details=_flags_details(settled))
+        conversations.log_moderation(actor, "unhide_post", post=post, reason=reason, details=_flags_details(settled))
     return post
 
 
@@ -260,11 +260,11 @@ def resolve_flags(actor, post: Post, *, outcome: str, reason: str = "") -> int:
         details = _flags_details(settled)
         if outcome == "hidden":
             _hide(post, reason or post.hidden_reason or _flagged_by(len(settled)))
-            _log(actor, "hide_post", post=post, reason=reason, details=details)
+            conversations.log_moderation(actor, "hide_post", post=post, reason=reason, details=details)
         else:
             if post.is_hidden and _hidden_by_flags(post):
                 _show(post)
-            _log(actor, "dismiss_flags", post=post, reason=reason, details=details)
+            conversations.log_moderation(actor, "dismiss_flags", post=post, reason=reason, details=details)
     return len(settled)
 
 
@@ -320,7 +320,7 @@ def _hide_when_flagged_enough(post: Post) -> None:
     if count >= int(current_app.config["FLAGS_TO_HIDE"]) and not post.is_hidden:
         reason = _flagged_by(count)
         _hide(post, reason)
-        _log(None, "hide_post", post=post, reason=reason)
+        conversations.log_moderation(None, "hide_post", post=post, reason=reason)
 
 
 def _flagged_by(count: int) -> str:
@@ -369,15 +369,6 @@ def posts_of(entries: list[ModerationEntry]) -> dict[int, Post]:
         return {}
     return {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(ids))
                                                          .options(selectinload(Post.thread)))}
-
-
-def _log(actor, action: str, *, thread: Thread | None = None, post: Post | None = None, reason: str = "",
-         details: str = "") -> None:
-    thread = thread or post.thread
-    db.session.add(ModerationEntry(community_id=thread.community_id, thread_id=thread.id,
-                                   post_id=post.id if post is not None else None,
-                                   actor_id=getattr(actor, "id", None), action=action, reason=reason,
-                                   details=details[:300]))
 
 
 def _checked_reason(check: Checker, reason: str | None, *, required: bool = False) -> str:

@@ -6,7 +6,7 @@ from factories import add_member, make_community, make_page, make_user
 
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooManyAttempts, Unauthorized
 from globe.extensions import db
-from globe.models import Post, Thanks, Thread
+from globe.models import ModerationEntry, Post, Thanks, Thread
 from globe.models.base import utcnow
 from globe.permissions import Anonymous, can
 from globe.services import conversations, following, incubator, notifications, thanks
@@ -246,3 +246,15 @@ def test_a_proposals_comments_are_its_team_and_admins_business_not_its_community
         with pytest.raises(NotFound):
             conversations.get_post(not_on_the_team, comment.id)
     assert not can(fay, "posts.delete", comment) and can(make_user("Ada", admin=True), "posts.delete", comment)
+
+
+def test_a_moderator_deleting_someone_elses_post_and_restoring_one_is_logged(club):
+    community, ana, bo, fay = club
+    thread = ask(ana, community)
+    post = conversations.reply(bo, thread, body="Off topic")
+    conversations.delete_post(bo, post)
+    conversations.restore_post(fay, post)
+    conversations.delete_post(fay, post)
+    entries = db.session.query(ModerationEntry).order_by(ModerationEntry.id).all()
+    assert [(entry.action, entry.actor_id, entry.post_id) for entry in entries] == [
+        ("restore_post", fay.id, post.id), ("delete_post", fay.id, post.id)]
