@@ -64,7 +64,7 @@ def rendered(thread: Thread, corpus: Corpus, author: User, cache: dict) -> tuple
     """A post's Markdown and HTML; a few hundred distinct texts are rendered once and reused."""
     key = len(cache) % 300 if len(cache) >= 300 else len(cache)
     if key not in cache:
-        body = f"{corpus.text(60)}\n\n- {corpus.text(8)}\n- {corpus.text(8)}\n\n**{corpus.text(5)}**"
+        body = corpus.text(60)  # the wiki page is made of as many such texts as a page has posts
         cache[key] = (body, render_post(thread, body, author=author, mentioned=[]))
     return cache[key]
 

@@ -146,10 +146,11 @@ class PostPermissions:
 
     def __init__(self, actor, thread: Thread) -> None:
         self.actor, self.thread = actor, thread
+        self.viewer_id = actor.id if actor.is_authenticated else None  # read once: `actor` may be a proxy
         self._answers: dict[tuple[str, bool], bool] = {}
 
     def is_own(self, post: Post) -> bool:
-        return bool(self.actor.is_authenticated and post.author_id == self.actor.id)
+        return self.viewer_id is not None and post.author_id == self.viewer_id
 
     def allows(self, action: str, post: Post) -> bool:
         key = (action, self.is_own(post))
@@ -161,7 +162,7 @@ class PostPermissions:
         return post.author_id is not None and not self.is_own(post) and self.allows("conversations.thank", post)
 
     def may_flag(self, post: Post) -> bool:
-        return self.actor.is_authenticated and not self.is_own(post) and not post.is_deleted
+        return self.viewer_id is not None and not self.is_own(post) and not post.is_deleted
 
     def may_accept(self, post: Post) -> bool:
         """Whether the post can be chosen as the question's answer by this viewer."""
