@@ -59,19 +59,16 @@ def _one_post(post) -> dict:
                      may_moderate=can(caller, "conversations.view_hidden", post))
 
 
-def _posts_page(thread) -> tuple[dict, int, int]:
-    """One page of a thread's posts as a list envelope, with its page and per_page (for the Link header). A
-    page past the last one is empty."""
-    page, per_page = page_args()
+def _posts_page(thread, page: int, per_page: int) -> dict:
+    """One page of a thread's posts as a list envelope; a page past the last one is empty."""
     shown = conversations.thread_posts(actor(), thread, page=page, per_page=per_page)
     items = [post_json(post, thanked=post.id in shown.thanked_ids, may_moderate=shown.may_moderate)
              for post in shown.posts] if shown.page == page else []
-    return {"items": items, "total": thread.post_count, "page": page, "per_page": per_page}, page, per_page
+    return {"items": items, "total": thread.post_count, "page": page, "per_page": per_page}
 
 
-def _listed_posts(thread):
-    envelope, page, per_page = _posts_page(thread)
-    return paginated(envelope["items"], envelope["total"], page, per_page)
+def _listed_posts(thread, page: int, per_page: int):
+    return paginated(_posts_page(thread, page, per_page)["items"], thread.post_count, page, per_page)
 
 
 def _thanks_json(count: int, thanked: bool):
@@ -114,11 +111,11 @@ def _opening_post(thread):
 
 @bp.route("/communities/<slug>/threads")
 def list_threads(slug: str):
+    page, per_page = page_args()
     community = communities.get_community(slug)
     kind = request.args.get("kind") or None
     if kind is not None and kind not in THREAD_KINDS:
         raise InvalidInput({"kind": [f"kind must be one of: {', '.join(THREAD_KINDS)}."]})
-    page, per_page = page_args()
     board = conversations.board(actor(), community, kind=kind, unanswered=_flag("unanswered"), page=page,
                                 per_page=per_page)
     return paginated([thread_json(thread) for thread in board.threads], board.total, page, per_page)
@@ -139,9 +136,10 @@ def start_thread(slug: str):
 @bp.route("/threads/<int:thread_id>")
 def get_thread(thread_id: int):
     """The thread with one page of its posts (?page, ?per_page)."""
+    page, per_page = page_args()
     thread = conversations.get_thread(actor(), thread_id)
-    posts, page, per_page = _posts_page(thread)
-    return with_page_links(jsonify({**thread_json(thread), "posts": posts}), posts["total"], page, per_page)
+    posts = _posts_page(thread, page, per_page)
+    return with_page_links(jsonify({**thread_json(thread), "posts": posts}), thread.post_count, page, per_page)
 
 
 @bp.route("/threads/<int:thread_id>", methods=["PATCH"])
@@ -166,7 +164,8 @@ def delete_thread(thread_id: int):
 
 @bp.route("/threads/<int:thread_id>/posts")
 def list_posts(thread_id: int):
-    return _listed_posts(conversations.get_thread(actor(), thread_id))
+    page, per_page = page_args()
+    return _listed_posts(conversations.get_thread(actor(), thread_id), page, per_page)
 
 
 @bp.route("/threads/<int:thread_id>/posts", methods=["POST"])
@@ -220,6 +219,7 @@ def accept_answer(post_id: int):
 
 @bp.route("/posts/<int:post_id>/revisions")
 def post_revisions(post_id: int):
+    page_args()  # like every list here: a malformed ?page is a 400 before anything is looked up
     post = conversations.get_post(actor(), post_id)
     return paginate_list(conversations.revisions(actor(), post), lambda revision: {
         "revision": revision.revision, "body": revision.body, "editor": _person(revision.editor),
@@ -263,30 +263,37 @@ def _comment_thread(subject):
     return conversations.get_thread(actor(), thread.id) if thread is not None else None
 
 
-def _comments(subject):
-    """GET: the subject's comments, paged; POST: a new comment `{body, reply_to?}`."""
-    thread = _comment_thread(subject)
+def _comments(find_subject):
+    """GET: the comments on what `find_subject()` returns, paged; POST: a new comment `{body, reply_to?}`."""
     if request.method == "GET":
-        return _listed_posts(thread) if thread is not None else paginated([], 0, *page_args())
+        page, per_page = page_args()  # a malformed ?page is a 400 before anything is looked up
+        thread = _comment_thread(find_subject())
+        return _listed_posts(thread, page, per_page) if thread is not None else paginated([], 0, page, per_page)
+    subject = find_subject()
     data = json_body(text=("body",))
-    post = conversations.comment(actor(), subject, body=data.get("body", ""), reply_to=_reply_to(data, thread))
+    post = conversations.comment(actor(), subject, body=data.get("body", ""),
+                                 reply_to=_reply_to(data, _comment_thread(subject)))
     return jsonify(_one_post(post)), 201
 
 
 @bp.route("/communities/<slug>/wiki/<page_slug>/comments", methods=["GET", "POST"])
 def wiki_page_comments(slug: str, page_slug: str):
-    return _comments(_wiki_page(slug, page_slug))
+    return _comments(lambda: _wiki_page(slug, page_slug))
 
 
 @bp.route("/resources/<int:resource_id>/comments", methods=["GET", "POST"])
 def resource_comments(resource_id: int):
-    return _comments(resources.get_resource(actor(), resource_id))
+    return _comments(lambda: resources.get_resource(actor(), resource_id))
 
 
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["GET", "POST"])
 def proposal_comments(proposal_id: int):
-    """Only the proposal's team, mentors and admins read and write its comments; others get a 404."""
+    return _comments(lambda: _proposal_with_comments(proposal_id))
+
+
+def _proposal_with_comments(proposal_id: int):
+    """A proposal whose comments the caller may read: its team, mentors and admins (others get a 404)."""
     proposal = incubator.get_proposal(actor(), proposal_id)
     if not can(actor(), "proposals.read_private", proposal):
         raise NotFound("No such discussion.")
-    return _comments(proposal)
+    return proposal
