@@ -3,6 +3,7 @@ deletion and restoring, accepted answers, thanks, revisions, comments on pages, 
 bad input answered with clear problems and nothing stored."""
 import pytest
 from factories import add_member, make_community, make_page, make_user
+from sqlalchemy import event
 
 from globe.extensions import db
 from globe.models import Post, Thread
@@ -110,6 +111,35 @@ def test_a_thread_comes_with_a_page_of_its_posts(club):
     assert club.call("GET", f"/posts/{reply['id']}", "Ana").get_json()["body"] == "Try a quiz."
 
 
+def statements_run(call) -> int:
+    statements = []
+
+    def record(connection, cursor, statement, *args):
+        statements.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert call().status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_a_page_of_posts_takes_as_many_queries_however_many_posts_and_authors_it_shows(club):
+    thread = club.ask()
+    people = [make_user(f"Writer {n}") for n in range(12)]
+    for person in people:
+        add_member(club.cop, person)
+        token = token_of(person)
+        club.call("POST", f"/threads/{thread['id']}/posts", token=token, json={"body": f"{person.display_name} here."})
+        club.call("POST", f"/posts/{club.say(thread['id'], 'Fay')['id']}/thanks", token=token)
+    club.call("GET", f"/threads/{thread['id']}", "Bo")  # the token's first use of the day is recorded once
+
+    def shown(per_page: int) -> int:
+        db.session.expire_all()
+        return statements_run(lambda: club.call("GET", f"/threads/{thread['id']}?per_page={per_page}", "Bo"))
+    assert shown(3) == shown(25)
+
+
 def test_the_author_edits_the_thread_and_a_post_and_earlier_texts_are_kept(club):
     thread = club.ask()
     changed = club.call("PATCH", f"/threads/{thread['id']}", "Ana",
@@ -207,6 +237,17 @@ def test_comments_on_a_page_and_a_resource(club):
         assert listed["items"][0]["url"].endswith("#post-1")
         problem(club.call("GET", url, "Olga"), 403 if "wiki" in url else 404)
         problem(club.call("POST", url, "Olga", json={"body": "Hi"}), 403 if "wiki" in url else 404)
+
+
+def test_comment_threads_are_read_as_threads_but_changed_post_by_post(club):
+    make_page(club.cop, "Warm-ups", author=club.users["Fay"])
+    comment = club.call("POST", "/communities/club/wiki/warm-ups/comments", "Bo", json={"body": "Nice"}).get_json()
+    thread = club.call("GET", f"/threads/{comment['thread_id']}", "Ana").get_json()
+    assert thread["kind"] == "comments" and thread["subject"]["type"] == "page" and thread["url"] is None
+    problem(club.call("PATCH", f"/threads/{comment['thread_id']}", "Bo", json={"body": "Changed"}), 422)
+    problem(club.call("DELETE", f"/threads/{comment['thread_id']}", "Bo"), 422)
+    assert club.call("PATCH", f"/posts/{comment['id']}", "Bo", json={"body": "Changed"}).status_code == 200
+    assert club.call("DELETE", f"/posts/{comment['id']}", "Bo").status_code == 204
 
 
 def test_a_proposals_comments_are_for_its_team_mentors_and_admins(club):
