@@ -71,10 +71,6 @@ def _listed_posts(thread, page: int, per_page: int):
     return paginated(_posts_page(thread, page, per_page)["items"], thread.post_count, page, per_page)
 
 
-def _thanks_json(count: int, thanked: bool):
-    return jsonify({"thanks": count, "thanked": thanked})
-
-
 # --- input ---------------------------------------------------------------------------------------
 
 def _flag(name: str) -> bool:
@@ -231,8 +227,8 @@ def post_revisions(post_id: int):
 def _thank_or_unthank(target):
     """POST thanks `target` once, DELETE takes the thanks back: `{thanks, thanked}` either way."""
     if request.method == "POST":
-        return _thanks_json(thanks.thank(actor(), target), True)
-    return _thanks_json(thanks.unthank(actor(), target), False)
+        return jsonify({"thanks": thanks.thank(actor(), target), "thanked": True})
+    return jsonify({"thanks": thanks.unthank(actor(), target), "thanked": False})
 
 
 @bp.route("/posts/<int:post_id>/thanks", methods=["POST", "DELETE"])
