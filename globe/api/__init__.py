@@ -7,6 +7,7 @@ their routes."""
 from . import (  # noqa: F401
     accounts,
     communities,
+    conversations,
     incubator,
     invitations,
     invite_links,

@@ -40,6 +40,13 @@ def actor():
     return g.api_actor
 
 
+def signed_in_actor():
+    """The caller, who must have sent a token (a 401 problem otherwise)."""
+    if not g.api_actor.is_authenticated:
+        raise Unauthorized("Send a token: Authorization: Bearer <token>.")
+    return g.api_actor
+
+
 def json_body(*, text: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> dict:
     """The request's JSON object: a 415 problem for another content type, a 400 when the body is not
     an object, a 422 for a field of the wrong type.
@@ -94,6 +101,11 @@ def page_args() -> tuple[int, int]:
 def paginated(items: list, total: int, page: int, per_page: int):
     """The list envelope with a Link header pointing at the next and previous pages."""
     response = jsonify({"items": items, "total": total, "page": page, "per_page": per_page})
+    return with_page_links(response, total, page, per_page)
+
+
+def with_page_links(response, total: int, page: int, per_page: int):
+    """`response` with a Link header to the next and previous pages of a list (one nested in an object too)."""
     links = []
     if page * per_page < total:
         links.append(f'<{_page_url(page + 1, per_page)}>; rel="next"')

@@ -11,6 +11,7 @@ from functools import cache
 from flask import Response, request
 
 from ..models.communities import POLICIES, ROLES, VISIBILITIES
+from ..models.conversations import STORY_TYPES, THREAD_KINDS
 from ..models.incubator import RECOMMENDATIONS, STATES
 from ..models.notifications import CHANNELS, COMMUNITY_LEVELS, FOLLOW_TARGETS, ITEM_LEVELS
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, LICENSES, RESOURCE_TYPES, SKILLS
@@ -544,6 +545,110 @@ def _moderation() -> dict:
 def _path_id(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": ID}
 
+def _conversations() -> dict:
+    """The board, threads, posts, thanks and comments."""
+    thread, post, paged_thread = ("thread_id",), ("post_id",), ("thread_id", *PAGING)
+    body = {**STR, "description": "Markdown: at most POST_MAX_CHARS (20,000 by default) characters and "
+                                  "POST_MAX_MENTIONS (20) distinct @mentions."}
+    tags = {**text_list(), "description": "Tags, as a list or comma-separated."}
+    writing = _json_body({"body": body, "reply_to": {**ID, "description": "A post of the same discussion to "
+                                                                          "reply to (quote)."}},
+                         required=("body",))
+    paged_posts = {"200": {**_page_of("PostOrPlaceholder")["200"], "description": "One page of posts in order; "
+                           "deleted and hidden ones are placeholders except for moderators."}}
+    created_post = {"201": _ok(ref("Post"), "Created.")}
+    gone = {"204": {"description": "Done."}}
+    return {
+        "/communities/{slug}/threads": {
+            "get": op("listThreads", "A community's discussions: pinned first, then the latest", "conversations",
+                      _page_of("Thread"), errors=(403, 404),
+                      params=("slug", _query("kind", enum(THREAD_KINDS)),
+                              _query("unanswered", enum(("1", "0", "true", "false")),
+                                     "1: questions without an accepted answer, longest waiting first."), *PAGING)),
+            "post": op("startThread", "Start a discussion (members; announcements: facilitators)", "conversations",
+                       {"201": _ok(ref("Thread"), "Created.", Location={"schema": STR})}, errors=(403, 404, 429),
+                       params=("slug",), security=TOKEN_REQUIRED,
+                       body=_json_body({"kind": enum(THREAD_KINDS), "title": {**STR, "maxLength": 200},
+                                        "body": body, "tags": tags,
+                                        "story_type": {**enum(STORY_TYPES), "description": "Required for a story."}},
+                                       required=("kind", "title", "body")),
+                       description="The body is the thread's first post. New accounts write a limited number of "
+                                   "posts an hour (429).")},
+        "/threads/{thread_id}": {
+            "get": op("getThread", "One discussion with a page of its posts", "conversations",
+                      {"200": _ok(ref("ThreadWithPosts"), Link={"$ref": "#/components/headers/Link"})},
+                      errors=(404,), params=paged_thread,
+                      description="Also the comments on a page, resource or proposal (`subject` says which)."),
+            "patch": op("updateThread", "Change the title, tags or opening text (its author)", "conversations",
+                        {"200": _ok(ref("Thread"))}, errors=(403, 404), params=thread, security=TOKEN_REQUIRED,
+                        body=_json_body({"title": {**STR, "maxLength": 200}, "body": body, "tags": tags}),
+                        description="Fields left out stay; the earlier text is kept as a revision of the opening "
+                                    "post."),
+            "delete": op("deleteThread", "Delete a discussion (its author or a moderator)", "conversations", gone,
+                         errors=(403, 404), params=thread, security=TOKEN_REQUIRED,
+                         description="Deletes its opening post; moderators still see both and can restore them.")},
+        "/threads/{thread_id}/posts": {
+            "get": op("listPosts", "A discussion's posts", "conversations", paged_posts, errors=(404,),
+                      params=paged_thread),
+            "post": op("reply", "Reply in a discussion", "conversations", created_post, errors=(403, 404, 429),
+                       params=thread, body=writing, security=TOKEN_REQUIRED,
+                       description="403 in a locked or closed discussion or for a non-member.")},
+        "/threads/{thread_id}/accepted": {"delete": op(
+            "unacceptAnswer", "Take back a question's accepted answer (the asker or a moderator)", "conversations",
+            gone, errors=(403, 404), params=thread, security=TOKEN_REQUIRED)},
+        "/posts/{post_id}": {
+            "get": op("getPost", "One post", "conversations", {"200": _ok(ref("PostOrPlaceholder"))}, errors=(404,),
+                      params=post),
+            "patch": op("editPost", "Change a post's text (its author)", "conversations",
+                        {"200": _ok(ref("Post"))}, errors=(403, 404), params=post, security=TOKEN_REQUIRED,
+                        body=_json_body({"body": body}, required=("body",)),
+                        description="The earlier text is kept (`GET /posts/{post_id}/revisions`)."),
+            "delete": op("deletePost", "Delete a post (its author or a moderator)", "conversations", gone,
+                         errors=(403, 404), params=post, security=TOKEN_REQUIRED,
+                         description="Shown as a placeholder; moderators can restore it.")},
+        "/posts/{post_id}/restore": {"post": op(
+            "restorePost", "Restore a deleted post (moderators)", "conversations", {"200": _ok(ref("Post"))},
+            errors=(403, 404), params=post, security=TOKEN_REQUIRED)},
+        "/posts/{post_id}/accept": {"post": op(
+            "acceptAnswer", "Accept a reply as the answer to its question (the asker or a moderator)",
+            "conversations", {"200": _ok(ref("Thread"))}, errors=(403, 404), params=post, security=TOKEN_REQUIRED,
+            description="422 for a post that is not a reply to a question.")},
+        "/posts/{post_id}/revisions": {"get": op(
+            "listPostRevisions", "A post's earlier texts, newest first", "conversations", _page_of("PostRevision"),
+            errors=(403, 404), params=(*post, *PAGING))},
+        **_thanks(),
+        **_comments(writing, paged_posts, created_post),
+    }
+
+
+def _thanks() -> dict:
+    """POST and DELETE .../thanks on a post, a resource and a wiki page."""
+    paths = {"/posts/{post_id}/thanks": ("Post", ("post_id",)),
+             "/resources/{resource_id}/thanks": ("Resource", ("resource_id",)),
+             "/communities/{slug}/wiki/{page_slug}/thanks": ("WikiPage", ("slug", "page_slug"))}
+    answer = {"200": _ok(ref("Thanks"))}
+    return {path: {
+        "post": op(f"thank{name}", f"Thank a {name.lower()} (once; never your own)", "conversations", answer,
+                   errors=(403, 404, 409), params=params, security=TOKEN_REQUIRED,
+                   description="409 when you thanked it already, 422 for your own."),
+        "delete": op(f"unthank{name}", f"Take back your thanks for a {name.lower()}", "conversations", answer,
+                     errors=(403, 404), params=params, security=TOKEN_REQUIRED)}
+        for path, (name, params) in paths.items()}
+
+
+def _comments(writing: dict, paged_posts: dict, created_post: dict) -> dict:
+    """GET and POST .../comments on a wiki page, a resource and a proposal."""
+    paths = {"/communities/{slug}/wiki/{page_slug}/comments": ("WikiPage", "a wiki page", ("slug", "page_slug")),
+             "/resources/{resource_id}/comments": ("Resource", "a resource", ("resource_id",)),
+             "/proposals/{proposal_id}/comments": ("Proposal", "a proposal (its team, mentors and admins)",
+                                                   ("proposal_id",))}
+    return {path: {
+        "get": op(f"list{name}Comments", f"The comments on {what}", "conversations", paged_posts,
+                  errors=(403, 404), params=(*params, *PAGING), description="Empty until someone comments."),
+        "post": op(f"comment{name}", f"Comment on {what}", "conversations", created_post, errors=(403, 404, 429),
+                   params=params, body=writing, security=TOKEN_REQUIRED)}
+        for path, (name, what, params) in paths.items()}
+
 
 def _self() -> dict:
     return {"/openapi.json": {"get": op("getOpenApi", "This document", "meta",
@@ -564,10 +669,9 @@ def document() -> dict:
         "security": ANONYMOUS_OK,
         "tags": [{"name": name}
                  for name in ("accounts", "communities", "wiki", "resources", "search", "incubator", "notifications",
-                              "meta", "moderation")],
+                              "conversations", "moderation", "meta")],
         "paths": {**_accounts(), **_communities(), **_invitations(), **_invite_links(), **_wiki(), **_resources(),
-                  **_search(), **_incubator(), **_notifications(), **_self(),
-                  **_moderation()},
+                  **_search(), **_incubator(), **_notifications(), **_conversations(), **_moderation(), **_self()},
         "components": {"schemas": SCHEMAS, "responses": RESPONSES, "parameters": PARAMETERS, "headers": HEADERS,
                        "securitySchemes": SECURITY_SCHEMES},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..converters import MAX_ID
 from ..models.communities import POLICIES, ROLES, STATUSES, VISIBILITIES
-from ..models.conversations import MODERATION_ACTIONS
+from ..models.conversations import COMMENT_SUBJECTS, MODERATION_ACTIONS, STORY_TYPES, THREAD_KINDS
 from ..models.incubator import ASSIGNMENT_STATES, RECOMMENDATIONS, STATES
 from ..models.notifications import CHANNELS, COMMUNITY_LEVELS, FOLLOW_TARGETS, ITEM_LEVELS
 from ..models.resources import AGE_GROUPS, CEFR_LEVELS, EXTRACTION_STATUSES, LICENSES, RESOURCE_TYPES, SKILLS
@@ -136,6 +136,39 @@ PROPOSAL = obj({
 }, required=("id", "title", "summary", "status", "community", "needs", "created", "updated", "team"),
     description="Team, mentors and admins also see description, problem, audience, milestones, mentors, reviews.")
 
+PERSON = closed({"id": INT, "display_name": STR})
+THREAD = closed({
+    "id": INT, "community": nullable({**STR, "description": "The community's slug (null for a proposal's comments)."}),
+    "kind": {**enum((*THREAD_KINDS, "comments")), "description": "comments: the comments on a page, resource or "
+                                                                 "proposal."},
+    "story_type": nullable(enum(STORY_TYPES)), "title": STR, "tags": array(STR), "author": nullable(ref("Person")),
+    "created": TIME, "last_posted": TIME,
+    "reply_count": {**INT, "description": "Posts after the opening one (for comments: all of them)."},
+    "accepted_post_id": nullable(INT), "pinned": BOOL, "locked": BOOL, "closed": BOOL,
+    "hidden": {**BOOL, "description": "Hidden by a moderator: only moderators see it."},
+    "deleted": {**BOOL, "description": "Deleted by its author: only moderators see it, and can restore it."},
+    "subject": nullable(closed({"type": enum(COMMENT_SUBJECTS), "id": INT},
+                               description="What a comment thread is about (null on the board).")),
+    "url": nullable({**STR, "description": "The discussion's page on this site (a path); null for comments."}),
+})
+POST_PLACEHOLDER = closed({"id": INT, "thread_id": INT, "number": INT, "deleted": BOOL, "hidden": BOOL},
+                          description="A deleted or hidden post as people other than moderators see it: no text.")
+POST = closed({
+    "id": INT, "thread_id": INT, "number": {**INT, "description": "From 1 in the order written (1 opens a "
+                                                                  "board thread)."},
+    "deleted": BOOL, "hidden": BOOL, "author": nullable(ref("Person")),
+    "body": {**STR, "description": "Markdown, as written."},
+    "html": {**STR, "description": "Rendered and sanitized: wiki links, [[resource:ID]] and @mentions linked."},
+    "reply_to": nullable({**INT, "description": "The id of the post it replies to."}), "created": TIME,
+    "edited": nullable(TIME), "thanks": INT, "thanked": {**BOOL, "description": "Whether the caller thanked it."},
+    "url": {**STR, "description": "Where the post is shown on this site (a path with #post-N)."},
+})
+THANKS = closed({"thanks": {**INT, "description": "How many people thanked it."},
+                 "thanked": {**BOOL, "description": "Whether the caller has now."}})
+POST_REVISION = closed({"revision": INT, "body": {**STR, "description": "The text it had then."},
+                        "editor": nullable(ref("Person")), "created": TIME})
+POST_PAGE = closed({"items": array(ref("PostOrPlaceholder")), "total": INT, "page": INT, "per_page": INT})
+
 SCHEMAS = {
     "Problem": PROBLEM,
     "EditConflict": {"allOf": [ref("Problem"), closed({
@@ -196,6 +229,14 @@ SCHEMAS = {
                                                                            "or join."}}, required=("auto_follow",)),
                              "additionalProperties": enum(CHANNELS),
                              "description": "Each kind of notice with its channel, and `auto_follow`."},
+    "Person": PERSON,
+    "Thread": THREAD,
+    "ThreadWithPosts": {"allOf": [ref("Thread"), closed({"posts": POST_PAGE})]},
+    "Post": POST,
+    "PostPlaceholder": POST_PLACEHOLDER,
+    "PostOrPlaceholder": {"anyOf": [ref("Post"), ref("PostPlaceholder")]},
+    "Thanks": THANKS,
+    "PostRevision": POST_REVISION,
     "Follow": closed({"target_type": enum(FOLLOW_TARGETS), "target_id": INT,
                       "level": enum((*COMMUNITY_LEVELS, *ITEM_LEVELS)),
                       "title": {**STR, "description": "The thing's title or name."}, "created": TIME}),
@@ -259,6 +300,8 @@ PARAMETERS = {
     "conflict_id": {"name": "conflict_id", "in": "path", "required": True, "schema": ID},
     "invitation_id": {"name": "invitation_id", "in": "path", "required": True, "schema": ID},
     "link_id": {"name": "link_id", "in": "path", "required": True, "schema": ID},
+    "thread_id": {"name": "thread_id", "in": "path", "required": True, "schema": ID},
+    "post_id": {"name": "post_id", "in": "path", "required": True, "schema": ID},
     "reset_token": {"name": "token", "in": "path", "required": True, "schema": STR,
                     "description": "The token at the end of the link in the password-reset email."},
     "page": {"name": "page", "in": "query", "description": "Page number, from 1.", "schema": {**ID, "default": 1}},

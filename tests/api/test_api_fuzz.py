@@ -1,7 +1,8 @@
 """Schemathesis drives every /api/v1 operation from the OpenAPI document against the app (in process, no network).
 
 One Globe holds a community, a wiki page, resources, a submitted proposal with an assigned mentor, other
-members and a declared conflict; the path parameters point at them, so requests reach real code.
+members, a declared conflict and discussions with replies; the path parameters point at them, so requests
+reach real code.
 The checks: no server error, and every response's status code, content type, headers and body match the
 document. Bounded and derandomized, so a run is quick and repeatable."""
 import io
@@ -24,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from globe import create_app
 from globe.api.openapi import document
 from globe.extensions import db
-from globe.services import accounts, incubator, mentoring, resources
+from globe.services import accounts, conversations, incubator, mentoring, resources
 
 MAX_EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
@@ -66,10 +67,16 @@ def seeded(app) -> dict:
     incubator.transition(caller, proposal, "submitted")
     assignment = mentoring.assign(caller, proposal, mentor.id)
     conflict = mentoring.declare_conflict(caller, reason="We work together.", person_email=member.email)
+    kept_thread, deleted_thread = (conversations.start_thread(caller, cop, kind="question", title=title, body="How?")
+                                   for title in ("Warm-ups for B1?", "A thread to delete"))
+    kept_post, deleted_post = (conversations.reply(member, thread, body="Try a song.")
+                               for thread in (kept_thread, deleted_thread))
     return {"token": accounts.create_token(caller, name="fuzz", expires_in_days=None)[1],
             "path": {"slug": cop.slug, "page_slug": page.slug, "resource_id": kept.id, "user_id": member.id,
-                     "proposal_id": proposal.id, "assignment_id": assignment.id, "conflict_id": conflict.id},
-            "delete": {"resource_id": deleted.id, "user_id": leaving.id}}
+                     "proposal_id": proposal.id, "assignment_id": assignment.id, "conflict_id": conflict.id,
+                     "thread_id": kept_thread.id, "post_id": kept_post.id},
+            "delete": {"resource_id": deleted.id, "user_id": leaving.id, "thread_id": deleted_thread.id,
+                       "post_id": deleted_post.id}}
 
 
 @schema.parametrize()

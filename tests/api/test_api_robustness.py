@@ -111,6 +111,9 @@ def _is_list(rule: str) -> bool:
             "/mentors",
             "/knowledge-base",
             "/search",
+            "/threads",
+            "/posts",
+            "/comments",
         )
     )
 
