@@ -334,7 +334,7 @@ def comment(actor, subject, *, body: str, reply_to: Post | None = None) -> Post:
     if thread is not None:
         return reply(actor, thread, body=body, reply_to=reply_to)
     try:
-        return reply(actor, _new_comment_thread(actor, subject), body=body, reply_to=None)
+        return reply(actor, _new_comment_thread(actor, subject), body=body, reply_to=reply_to)  # refused if set
     except IntegrityError:  # someone else's first comment came first: add this one to their thread
         db.session.rollback()
         return reply(actor, comments_of(subject), body=body, reply_to=reply_to)
