@@ -1,7 +1,8 @@
 """Talking in a members-only community, each person in their own browser: a member asks, another answers
 mentioning her (she is told, by email too), she accepts the answer; a success story is thanked; a rude
 post is flagged and a facilitator hides it; comments on a wiki page, a resource and a proposal. The
-thread is found by search by a member and by no route by an outsider or an anonymous visitor."""
+thread is found by search by a member and by no route by an outsider or an anonymous visitor. The members
+and the facilitator browse without JavaScript."""
 from __future__ import annotations
 
 import io
@@ -15,6 +16,8 @@ from globe.extensions import db
 from globe.models.outbox import OutboxMessage
 from globe.services import incubator, resources
 from globe.services.post_rendering import mention_handle
+
+GARDEN_STORY = "نمت حديقة الصف!"  # "The class garden grew!": an Arabic title reads right to left
 
 
 def members_only_community() -> dict:
@@ -78,8 +81,9 @@ def comment_on(page, address: str, body: str) -> None:
 def test_ask_answer_accept_thank_flag_hide_and_comment(site, open_page):
     who = site.build(members_only_community)
     slug, word = who["slug"], unique("drizzle").replace("-", "")
-    asha, ben = open_page(as_user=who["asker"]), open_page(as_user=who["answerer"])
-    fay = open_page(as_user=who["facilitator"])
+    # Without JavaScript: every step is a plain link or form.
+    asha, ben, fay = (open_page(as_user=who[key], java_script_enabled=False)
+                      for key in ("asker", "answerer", "facilitator"))
 
     question = start_discussion(asha, slug, kind="Question", title=f"Wet break {word} ideas?",
                                 body="What do your pupils play indoors when it rains?")
@@ -101,8 +105,10 @@ def test_ask_answer_accept_thank_flag_hide_and_comment(site, open_page):
     asha.get_by_role("link", name="Unanswered questions").click()
     expect(asha.get_by_role("main")).not_to_contain_text(word)
 
-    story = start_discussion(ben, slug, kind="Story", story_type="A success", title="Our class garden grew!",
+    story = start_discussion(ben, slug, kind="Story", story_type="A success", title=GARDEN_STORY,
                              body="The pupils measured the beans every morning.")
+    heading = ben.get_by_role("heading", level=1)
+    assert heading.evaluate("element => getComputedStyle(element).direction") == "rtl"
     asha.goto(story)
     post_with(asha, "measured the beans").get_by_role("button", name="Thank").click()
     expect(asha.get_by_text("Thanks sent.")).to_be_visible()
