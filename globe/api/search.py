@@ -1,5 +1,6 @@
 """API: one search across every community, filtered by what the caller may see."""
 from flask import jsonify, request
+from markupsafe import escape
 
 from ..errors import InvalidInput
 from ..search import FACETS
@@ -30,7 +31,8 @@ def search_everything():
     return jsonify({
         "total": found.total, "total_exact": found.total_is_exact, "page": found.page, "per_page": found.per_page,
         "results": [{"kind": hit.kind, "id": hit.object_id, "title": hit.title, "community": hit.community_slug,
-                     "url": request.host_url.rstrip("/") + hit.url, "snippet": hit.snippet_html or hit.summary,
+                     "url": request.host_url.rstrip("/") + hit.url,
+                     "snippet": hit.snippet_html or str(escape(hit.summary)),  # HTML either way
                      "updated": iso(hit.updated)} for hit in found.hits],
         "facets": found.facets, "facets_exact": found.facets_are_exact, "suggestion": found.suggestion,
         "notices": found.notices})

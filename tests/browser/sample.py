@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from browsing import unique
 from documents import pdf_bytes
-from factories import make_community, make_page, make_user
+from factories import add_member, make_community, make_page, make_user
 from werkzeug.datastructures import FileStorage
 
-from globe.services import accounts, incubator, resources, wiki_pages
+from globe.services import accounts, conversations, incubator, moderation, resources, wiki_pages
 
 WIKI_TEXT = """Short games that teach letters and sounds.
 
@@ -31,6 +31,8 @@ class Sample:
     wiki_page: str
     resource_id: int
     proposal_id: int
+    thread_id: int
+    reply_id: int
 
 
 # Page type -> (address, whether it is seen logged in as the admin, who facilitates the CoP).
@@ -77,6 +79,13 @@ OTHER_PAGES = {
     "change email": ("/profile/email", True),
     "two-factor set-up": ("/profile/two-factor", True),
     "delete account": ("/profile/delete", True),
+    "discussions": ("/c/{community}/discussions", True),
+    "discussion": ("/discussions/{thread_id}", True),
+    "new discussion": ("/c/{community}/discussions/new", True),
+    "moderate a discussion": ("/discussions/{thread_id}/moderate", True),
+    "flag a post": ("/posts/{reply_id}/flag", True),
+    "hide a post": ("/posts/{reply_id}/hide", True),
+    "moderation log": ("/c/{community}/moderation", True),
 }
 ALL_PAGES = MAIN_PAGES | OTHER_PAGES
 
@@ -104,7 +113,22 @@ def build_sample() -> Sample:
     proposal = incubator.create_proposal(lead, title="Reading buddies", summary="Older pupils read with younger ones.",
                                          description="A term-long **buddy** scheme.", needs="reading")
     incubator.transition(lead, proposal, "submitted")
-    return Sample(admin.email, community.slug, page.slug, resource.id, proposal.id)
+    thread, reply = discussion_in(community, admin, page)
+    return Sample(admin.email, community.slug, page.slug, resource.id, proposal.id, thread.id, reply.id)
+
+
+def discussion_in(community, facilitator, page):
+    """A pinned question with an answer, a flag waiting on the facilitator, and a comment on the wiki page."""
+    member = make_user("Bea Member")
+    add_member(community, member)
+    thread = conversations.start_thread(facilitator, community, kind="question", title="Which phonics game first?",
+                                        body="My class is **five** years old. See [[Phonics games]].",
+                                        tags=["phonics", "warm-ups"])
+    reply = conversations.reply(member, thread, body="Start with the *clapping* game, then rhymes.")
+    moderation.moderate_thread(facilitator, thread, "pin", reason="Asked every term")
+    moderation.flag_post(member, thread.posts[0], reason="Links to a page that is not ready yet")
+    conversations.comment(member, page, body="We played this on Monday: the pupils loved it.")
+    return thread, reply
 
 
 def community_facilitated_by(email: str, name: str) -> str:
