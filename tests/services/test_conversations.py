@@ -2,14 +2,14 @@
 only to those who can see the thread, accepted answers, edits kept, deletions restorable, thanks once, the
 new-account posting limit, and comments on pages, resources and proposals."""
 import pytest
-from factories import add_member, make_community, make_page, make_user
+from factories import PASSWORD, add_member, make_community, make_page, make_user
 
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooManyAttempts, Unauthorized
 from globe.extensions import db
 from globe.models import ModerationEntry, Post, Thanks, Thread
 from globe.models.base import utcnow
 from globe.permissions import Anonymous, can
-from globe.services import conversations, following, incubator, notifications, thanks
+from globe.services import accounts, conversations, following, incubator, notifications, thanks
 
 
 def told(user, kind: str = "") -> list[str]:
@@ -258,3 +258,17 @@ def test_a_moderator_deleting_someone_elses_post_and_restoring_one_is_logged(clu
     entries = db.session.query(ModerationEntry).order_by(ModerationEntry.id).all()
     assert [(entry.action, entry.actor_id, entry.post_id) for entry in entries] == [
         ("restore_post", fay.id, post.id), ("delete_post", fay.id, post.id)]
+
+
+def test_links_of_an_unconfirmed_account_are_shown_as_text_and_a_confirmed_ones_work(club, app):
+    community, ana, _bo, _fay = club
+    app.config["REQUIRE_EMAIL_VERIFICATION"] = False  # else an unconfirmed account cannot post at all
+    newcomer = accounts.register_user(email="new@example.org", display_name="Newcomer", password=PASSWORD)
+    add_member(community, newcomer)
+    thread = ask(ana, community)
+    text = "Cheap essays at [this site](https://spam.example/) or https://spam.example/b, and [[Warm-ups]]"
+    spam = conversations.reply(newcomer, thread, body=text)
+    trusted = conversations.reply(ana, thread, body=text)
+    assert "spam.example" in spam.body_html and 'href="https://spam.example' not in spam.body_html
+    assert 'href="/c/club/wiki/' in spam.body_html  # links inside Globe stay links
+    assert 'href="https://spam.example/"' in trusted.body_html
