@@ -2,6 +2,7 @@
 services check every value; these forms only carry them (and the CSRF token)."""
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 
 from ..models.conversations import STORY_TYPES
 from . import BaseForm
@@ -21,6 +22,13 @@ class ReplyForm(BaseForm):
         quoted = "\n".join(f"> {line}".rstrip() for line in post.body.splitlines())
         self.body.data = f"{quoted}\n\n"
         self.reply_to.data = str(post.id)
+
+
+class CommentForm(ReplyForm):
+    """A comment under a wiki page, resource or proposal: a reply in its comment thread."""
+
+    body = TextAreaField("Your comment (Markdown)", validators=[DataRequired("Write a comment first.")],
+                         description=MARKDOWN_HELP)
 
 
 class ThreadForm(BaseForm):

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..converters import page_or_first, whole_number
 from ..errors import InvalidInput, NotFound, PermissionDenied, TooManyAttempts
-from ..forms.comments import CommentForm
+from ..forms.conversations import CommentForm
 from ..services import comment_sections, conversations, thanks
 
 
