@@ -114,7 +114,7 @@ def list_threads(slug: str):
         raise InvalidInput({"kind": [f"kind must be one of: {', '.join(THREAD_KINDS)}."]})
     board = conversations.board(actor(), community, kind=kind, unanswered=_flag("unanswered"), page=page,
                                 per_page=per_page)
-    return paginated([thread_json(thread) for thread in board.threads], board.total, page, per_page)
+    return paginated([thread_json(thread) for thread in board.items], board.total, page, per_page)
 
 
 @bp.route("/communities/<slug>/threads", methods=["POST"])

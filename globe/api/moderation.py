@@ -73,7 +73,7 @@ def moderation_log(slug: str):
     community = communities.get_community(slug)
     page, per_page = page_args()
     found = moderation.moderation_log(actor(), community, page=page, per_page=per_page)
-    return paginated([_entry(entry) for entry in found.entries], found.total, page, per_page)
+    return paginated([_entry(entry) for entry in found.items], found.total, page, per_page)
 
 
 def _entry(entry) -> dict:

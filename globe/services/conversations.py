@@ -46,8 +46,10 @@ class PostsPage:
 
 
 @dataclass
-class BoardPage:
-    threads: list[Thread]
+class ListPage:
+    """One page of a longer list (a board's threads, a moderation log), and how many pages there are."""
+
+    items: list
     total: int
     page: int
     per_page: int
@@ -79,7 +81,7 @@ def get_post(actor, post_id: int) -> Post:
 
 
 def board(actor, community: Community, *, kind: str | None = None, unanswered: bool = False, page: int = 1,
-          per_page: int = THREADS_PER_PAGE) -> BoardPage:
+          per_page: int = THREADS_PER_PAGE) -> ListPage:
     """A community's threads, pinned first, then by latest post; `unanswered`: questions without an accepted
     answer, longest waiting first. Hidden and deleted threads only for moderators."""
     require(actor, "communities.view_content", community)
@@ -96,7 +98,7 @@ def board(actor, community: Community, *, kind: str | None = None, unanswered: b
     threads = list(db.session.scalars(select(Thread).where(*where).order_by(*order, Thread.id.desc())
                                       .offset((page - 1) * per_page).limit(per_page)
                                       .options(selectinload(Thread.author))))
-    return BoardPage(threads, total, page, per_page)
+    return ListPage(threads, total, page, per_page)
 
 
 def thread_posts(actor, thread: Thread, *, page: int = 1, per_page: int | None = None) -> PostsPage:

@@ -44,18 +44,6 @@ SEARCHED_COLUMNS = {"hidden_at"}  # a change here changes who finds the thread
 
 
 @dataclass
-class LogPage:
-    entries: list[ModerationEntry]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-@dataclass
 class FlaggedPost:
     """A post with flags waiting for a moderator's decision."""
 
@@ -350,7 +338,7 @@ def _flags_details(flags: list[PostFlag]) -> str:
 
 # --- the log -------------------------------------------------------------------------------------
 
-def moderation_log(actor, community: Community, page: int = 1, per_page: int = LOG_PER_PAGE) -> LogPage:
+def moderation_log(actor, community: Community, page: int = 1, per_page: int = LOG_PER_PAGE) -> conversations.ListPage:
     """What was done to the community's threads and posts, newest first (its moderators only)."""
     require(actor, "conversations.moderate", community)
     where = ModerationEntry.community_id == community.id
@@ -359,7 +347,7 @@ def moderation_log(actor, community: Community, page: int = 1, per_page: int = L
         select(ModerationEntry).where(where).order_by(ModerationEntry.created_at.desc(), ModerationEntry.id.desc())
         .offset((max(1, page) - 1) * per_page).limit(per_page)
         .options(selectinload(ModerationEntry.actor), selectinload(ModerationEntry.thread))))
-    return LogPage(entries, total, page, per_page)
+    return conversations.ListPage(entries, total, page, per_page)
 
 
 def posts_of(entries: list[ModerationEntry]) -> dict[int, Post]:

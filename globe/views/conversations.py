@@ -203,34 +203,30 @@ def delete_post(post_id: int):
 @bp.route("/posts/<int:post_id>/restore", methods=["POST"])
 @login_required
 def restore_post(post_id: int):
-    found = conversations.get_post(current_user, post_id)
-    conversations.restore_post(current_user, found)
-    flash("The post is restored.", "success")
-    return redirect(conversations.post_url(found))
+    return _act_on_post(post_id, conversations.restore_post, "The post is restored.")
 
 
 @bp.route("/posts/<int:post_id>/accept", methods=["POST"])
 @login_required
 def accept(post_id: int):
-    found = conversations.get_post(current_user, post_id)
-    conversations.accept_answer(current_user, found)
-    flash("Marked as the accepted answer.", "success")
-    return redirect(conversations.post_url(found))
+    return _act_on_post(post_id, conversations.accept_answer, "Marked as the accepted answer.")
 
 
 @bp.route("/posts/<int:post_id>/thanks", methods=["POST"])
 @login_required
 def thank(post_id: int):
-    found = conversations.get_post(current_user, post_id)
-    thanks.thank(current_user, found)
-    flash("Thanks sent.", "success")
-    return redirect(conversations.post_url(found))
+    return _act_on_post(post_id, thanks.thank, "Thanks sent.")
 
 
 @bp.route("/posts/<int:post_id>/thanks/remove", methods=["POST"])
 @login_required
 def unthank(post_id: int):
+    return _act_on_post(post_id, thanks.unthank, "Your thanks is taken back.")
+
+
+def _act_on_post(post_id: int, act, done: str):
+    """One button under a post: do it (the service checks who may), say so, and go back to the post."""
     found = conversations.get_post(current_user, post_id)
-    thanks.unthank(current_user, found)
-    flash("Your thanks is taken back.", "success")
+    act(current_user, found)
+    flash(done, "success")
     return redirect(conversations.post_url(found))

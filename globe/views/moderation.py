@@ -139,7 +139,7 @@ def log(slug: str):
     community = communities.get_community(slug)
     found = moderation.moderation_log(current_user, community, page=int_arg(request.args.get("page", "1")))
     return render_template("moderation/log.html", community=community, log=found,
-                           posts=moderation.posts_of(found.entries), flagged=moderation.open_flags(current_user,
+                           posts=moderation.posts_of(found.items), flagged=moderation.open_flags(current_user,
                                                                                                     community),
                            labels=ACTION_LABELS, post_url=conversations.post_url, thread_path=thread_path,
                            page_url=lambda page: url_for(".log", slug=slug, page=page))

@@ -52,7 +52,7 @@ def test_a_fellow_member_sees_every_contribution(mei):
 
 def test_deleted_posts_and_hidden_threads_are_not_counted(mei):
     person, friend, secret = mei
-    reply = next(post for post in conversations.thread_posts(friend, conversations.board(friend, secret).threads[0])
+    reply = next(post for post in conversations.thread_posts(friend, conversations.board(friend, secret).items[0])
                  .posts if post.author_id == person.id)
     conversations.delete_post(person, reply)
     assert contributions_of(friend, person).replies == 1

@@ -135,9 +135,9 @@ def test_only_the_asker_or_a_facilitator_accepts_an_answer(club):
     conversations.accept_answer(ana, answer)
     assert thread.accepted_post_id == answer.id
     assert told(bo, "conversations.answer") == ["Ana Lima accepted your answer to “How do you start a lesson?”"]
-    assert conversations.board(fay, community, unanswered=True).threads == []
+    assert conversations.board(fay, community, unanswered=True).items == []
     conversations.unaccept_answer(fay, thread)
-    assert conversations.board(fay, community, unanswered=True).threads == [thread]
+    assert conversations.board(fay, community, unanswered=True).items == [thread]
 
 
 def test_an_edit_keeps_the_earlier_text_and_only_the_author_edits(club):
@@ -169,7 +169,7 @@ def test_deleted_posts_and_threads_stay_for_facilitators_who_restore_them(club):
     with pytest.raises(NotFound):
         conversations.get_thread(bo, thread.id)
     assert conversations.get_thread(fay, thread.id) == thread
-    assert conversations.board(bo, community).threads == [] and conversations.board(fay, community).total == 1
+    assert conversations.board(bo, community).items == [] and conversations.board(fay, community).total == 1
 
 
 def test_nobody_replies_to_a_locked_thread(club):
@@ -222,7 +222,7 @@ def test_comments_on_a_page_make_one_thread_visible_like_the_page(club):
     assert told(ana, "conversations.mention") == ["Bo mentioned you in “Warm-ups”"]
     with pytest.raises(NotFound):
         conversations.get_thread(make_user("Olga"), thread.id)
-    assert conversations.board(bo, community).threads == []
+    assert conversations.board(bo, community).items == []
 
 
 def test_comments_need_a_login_and_refused_ones_leave_no_thread(club):

@@ -28,7 +28,7 @@ def ask(actor, community, title="How do you start a lesson?", body="I need warm-
 def log_of(community) -> list[tuple]:
     db.session.expire_all()
     return [(entry.action, entry.actor.display_name if entry.actor else None, entry.reason, entry.details)
-            for entry in reversed(moderation.moderation_log(make_admin(), community).entries)]
+            for entry in reversed(moderation.moderation_log(make_admin(), community).items)]
 
 
 def make_admin():
@@ -71,7 +71,7 @@ def test_a_hidden_thread_is_seen_by_moderators_only_and_leaves_search(club):
         with pytest.raises(NotFound):
             conversations.get_thread(viewer, thread.id)
     assert conversations.get_thread(fay, thread.id) == thread
-    assert conversations.board(bo, community).threads == [] and conversations.board(fay, community).total == 1
+    assert conversations.board(bo, community).items == [] and conversations.board(fay, community).total == 1
     assert search.search(bo, text="zeugma").total == 0 and search.search(fay, text="zeugma").total == 0
     moderation.moderate_thread(fay, thread, "unhide")
     assert conversations.get_thread(bo, thread.id) == thread and search.search(bo, text="zeugma").total == 1

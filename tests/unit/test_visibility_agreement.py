@@ -149,7 +149,7 @@ def _thread_listed(actor, thread: Thread) -> bool:
     if not thread.is_board_thread:
         return conversations.may_see_thread(actor, thread)
     try:
-        return thread.id in {t.id for t in conversations.board(actor, thread.community, per_page=100).threads}
+        return thread.id in {t.id for t in conversations.board(actor, thread.community, per_page=100).items}
     except (PermissionDenied, Unauthorized):  # outsiders do not see a members-only board
         return False
 
