@@ -127,6 +127,14 @@ def _thanked(actor, post_ids: list[int]) -> set[int]:
         Thanks.user_id == actor.id, Thanks.target_type == "post", Thanks.target_id.in_(post_ids))))
 
 
+def quotable(actor, thread: Thread | None, post_id: int | None) -> Post | None:
+    """The post of this thread a Quote link names (?reply_to=), if the actor may see it shown; else None."""
+    post = db.session.get(Post, post_id) if thread is not None and post_id is not None else None
+    if post is None or post.thread_id != thread.id or post.is_deleted or post.is_hidden:
+        return None
+    return post if may_see_thread(actor, thread) else None
+
+
 def revisions(actor, post: Post) -> list[PostRevision]:
     """A post's earlier texts, newest first (whoever may read the post may read how it changed)."""
     if post.is_deleted or post.is_hidden:

@@ -21,22 +21,10 @@ def comments_context(subject, *, base_url: str, action: str, form: CommentForm |
     section = comment_sections.comment_section(current_user, subject, page=page_or_first(asked))
     if form is None and current_user.is_authenticated:  # a form starts a session: none for anonymous readers
         form = CommentForm(formdata=None)
-        quoted = _quotable(section.thread, request.args.get("reply_to"))
+        quoted = conversations.quotable(current_user, section.thread, whole_number(request.args.get("reply_to")))
         if quoted is not None:
             form.quote(quoted)
     return {"comments": section, "comment_form": form, "comment_action": action, "comments_base_url": base_url}
-
-
-def _quotable(thread, raw_id):
-    """The comment of this thread named by ?reply_to (the Quote link), if it is shown; else None."""
-    post_id = whole_number(raw_id)
-    if thread is None or post_id is None:
-        return None
-    try:
-        post = conversations.get_post(current_user, post_id)
-    except NotFound:
-        return None
-    return post if post.thread_id == thread.id and not (post.is_deleted or post.is_hidden) else None
 
 
 def post_comment(subject, render: Callable[[CommentForm], str]):

@@ -87,22 +87,10 @@ def thread(thread_id: int):
     if not found.is_board_thread:  # comments are shown on what they are about
         return redirect(conversations.post_url(conversations.thread_posts(current_user, found).posts[0]))
     form = ReplyForm()
-    quoted = _quotable(found, request.args.get("reply_to"))
+    quoted = conversations.quotable(current_user, found, whole_number(request.args.get("reply_to")))
     if quoted is not None:
         form.quote(quoted)
     return _thread_page(found, form, page_or_first(request.args.get("page")))
-
-
-def _quotable(thread, raw_id):
-    """The post of this thread named by ?reply_to, if it is shown; anything else quotes nothing."""
-    post_id = whole_number(raw_id) if raw_id else None
-    if post_id is None:
-        return None
-    try:
-        post = conversations.get_post(current_user, post_id)
-    except NotFound:
-        return None
-    return post if post.thread_id == thread.id and not (post.is_deleted or post.is_hidden) else None
 
 
 def _thread_page(thread, form, page: int, status: int = 200):
@@ -123,8 +111,8 @@ def reply(thread_id: int):
     status = form_status(form)
     if form.validate_on_submit():
         try:
-            post = conversations.reply(current_user, found, body=form.body.data,
-                                       reply_to=_quotable(found, form.reply_to.data))
+            quoted = conversations.quotable(current_user, found, whole_number(form.reply_to.data))
+            post = conversations.reply(current_user, found, body=form.body.data, reply_to=quoted)
         except InvalidInput as err:
             form.add_errors(err.fields)
         except GlobeError as err:  # locked meanwhile, or too many posts: the text stays in the form
