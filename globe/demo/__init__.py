@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import User
 from ..services import accounts, extraction, search
 from .communities import load_communities
+from .discussions import load_discussions
 from .incubator import load_incubator
 from .people import DEMO_PASSWORD, MENTOR_POOL, demo_emails, load_people
 from .resources import load_resources
@@ -28,6 +29,7 @@ def load_demo() -> dict:
         load_wiki_pages(people)
         load_resources(people)
         load_incubator(people)
+        load_discussions(people)
         _finish_background_work()
     return {
         "password": DEMO_PASSWORD,

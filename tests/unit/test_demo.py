@@ -17,7 +17,7 @@ from globe.demo import files
 from globe.extensions import db
 from globe.extract import extract_text_inline
 from globe.extract.filetypes import DEFAULT_ALLOWED_EXTENSIONS, check_upload
-from globe.models import Community, Resource, ResourceVersion, WikiLink, WikiPage
+from globe.models import Community, Resource, ResourceVersion, Thread, WikiLink, WikiPage
 from globe.services import accounts, communities
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -116,6 +116,7 @@ def _counts() -> dict:
             select(func.count(WikiPage.id)).where(WikiPage.is_deleted.is_(False))
         ),
         "communities": db.session.scalar(select(func.count(Community.id))),
+        "discussions": db.session.scalar(select(func.count(Thread.id)).where(Thread.subject_type.is_(None))),
     }
 
 
@@ -201,6 +202,21 @@ def test_demo_wiki_has_linked_pages_with_history_and_knowledge_base_pages_in_thr
         assert any(page.community.visibility == "members" for page in pages)
 
 
+def test_the_demo_discussions_show_an_answered_question_one_waiting_and_comments(demo_site):
+    client = demo_site.test_client()
+    board = client.get("/c/young-learners/discussions").get_data(as_text=True)
+    waiting = client.get("/c/large-classes/discussions?unanswered=1").get_data(as_text=True)
+    found = client.get("/api/v1/search?q=notebooks&kind=discussion").get_json()["results"]
+    with demo_site.app_context():
+        threads = db.session.scalars(select(Thread)).all()
+
+    assert "How do you keep forty seven-year-olds listening to a story?" in board
+    assert "Any tips for marking sixty notebooks a week?" in waiting
+    assert [result["title"] for result in found] == ["Any tips for marking sixty notebooks a week?"]
+    assert any(thread.accepted_post_id for thread in threads)
+    assert {thread.subject_type for thread in threads} == {None, "page", "resource"}
+
+
 def test_members_only_demo_content_stays_out_of_an_anonymous_search(demo_site):
     client = demo_site.test_client()
 
@@ -213,7 +229,7 @@ def test_the_readme_demo_paragraph_gives_the_real_numbers(demo_site):
     paragraph = README.split("## Demo logins", 1)[1].split("|", 1)[0]
     stated = {
         noun: int(number)
-        for number, noun in re.findall(r"(\d+) (communities|wiki pages|resources)\b", paragraph)
+        for number, noun in re.findall(r"(\d+) (communities|wiki pages|resources|discussions)\b", paragraph)
     }
     with demo_site.app_context():
         counts = _counts()
@@ -222,6 +238,7 @@ def test_the_readme_demo_paragraph_gives_the_real_numbers(demo_site):
         "communities": counts["communities"],
         "wiki pages": counts["pages"],
         "resources": counts["resources"],
+        "discussions": counts["discussions"],
     }
 
 
