@@ -8,7 +8,7 @@ from flask import jsonify, request, url_for
 from ..errors import InvalidInput, NotFound
 from ..models.conversations import THREAD_KINDS
 from ..permissions import can
-from ..services import communities, conversations, incubator, resources, thanks, wiki_pages
+from ..services import comment_sections, communities, conversations, incubator, resources, thanks, wiki_pages
 from ..urls import thread_path
 from .common import (
     actor,
@@ -255,7 +255,7 @@ def _wiki_page(slug: str, page_slug: str):
 
 def _comment_thread(subject):
     """The subject's comment thread if it has one and the caller may see it (else a 404); None: no comments."""
-    thread = conversations.comments_of(subject)
+    thread = comment_sections.comments_of(subject)
     return conversations.get_thread(actor(), thread.id) if thread is not None else None
 
 
@@ -267,7 +267,7 @@ def _comments(find_subject):
         return _listed_posts(thread, page, per_page) if thread is not None else paginated([], 0, page, per_page)
     subject = find_subject()
     data = json_body(text=("body",))
-    post = conversations.comment(actor(), subject, body=data.get("body", ""),
+    post = comment_sections.comment(actor(), subject, body=data.get("body", ""),
                                  reply_to=_reply_to(data, _comment_thread(subject)))
     return jsonify(_one_post(post)), 201
 

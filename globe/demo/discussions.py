@@ -9,7 +9,7 @@ import wiki
 
 from ..extensions import db
 from ..models import Resource, Thread
-from ..services import communities, conversations, thanks, wiki_pages
+from ..services import comment_sections, communities, conversations, thanks, wiki_pages
 
 MEI, LEILA, TOMAS = "teacher@globe.example", "facilitator@globe.example", "editor@globe.example"
 
@@ -66,9 +66,9 @@ def _thread(community_id: int, title: str) -> Thread | None:
 def _comments(people: dict) -> None:
     for community_slug, title, author, text in PAGE_COMMENTS:
         page = wiki_pages.find_page(communities.get_community(community_slug), wiki.slugify_title(title))
-        if page is not None and conversations.comments_of(page) is None:
-            conversations.comment(people[author], page, body=text)
+        if page is not None and comment_sections.comments_of(page) is None:
+            comment_sections.comment(people[author], page, body=text)
     for title, author, text in RESOURCE_COMMENTS:
         resource = db.session.scalar(select(Resource).where(Resource.title == title))
-        if resource is not None and conversations.comments_of(resource) is None:
-            conversations.comment(people[author], resource, body=text)
+        if resource is not None and comment_sections.comments_of(resource) is None:
+            comment_sections.comment(people[author], resource, body=text)

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..db import transaction
@@ -23,7 +22,7 @@ from ..models.conversations import STORY_TYPES, THREAD_KINDS
 from ..permissions import can, require
 from ..urls import project_path, resource_path, thread_path, wiki_page_path
 from . import following
-from .notifications import notify, target_type_of
+from .notifications import notify
 from .post_rendering import mentioned_people, render_post
 from .search import queue_for_indexing
 from .validation import Checker, parse_tags, shorten
@@ -327,37 +326,6 @@ def log_moderation(actor, action: str, *, thread: Thread | None = None, post: Po
                                    post_id=post.id if post is not None else None,
                                    actor_id=getattr(actor, "id", None), action=action, reason=reason,
                                    details=details[:300]))
-
-
-# --- comment threads -----------------------------------------------------------------------------
-
-def comments_of(subject) -> Thread | None:
-    """The comment thread of a wiki page, resource or proposal, if anyone commented yet (callers check that
-    the viewer may see the subject)."""
-    return db.session.scalar(select(Thread).where(Thread.subject_type == target_type_of(subject),
-                                                  Thread.subject_id == subject.id))
-
-
-def comment(actor, subject, *, body: str, reply_to: Post | None = None) -> Post:
-    """A comment on a wiki page, resource or proposal: a reply in its comment thread, made with the first one."""
-    thread = comments_of(subject)
-    if thread is not None:
-        return reply(actor, thread, body=body, reply_to=reply_to)
-    try:
-        return reply(actor, _new_comment_thread(actor, subject), body=body, reply_to=reply_to)  # refused if set
-    except IntegrityError:  # someone else's first comment came first: add this one to their thread
-        db.session.rollback()
-        return reply(actor, comments_of(subject), body=body, reply_to=reply_to)
-
-
-def _new_comment_thread(actor, subject) -> Thread:
-    """An unsaved comment thread (saved with its first comment, so a refused one leaves nothing behind)."""
-    subject_type = target_type_of(subject)
-    community = None if subject_type == "proposal" else subject.community  # a proposal's comments are its own
-    thread = Thread(community=community, subject_type=subject_type,
-                    subject_id=subject.id, kind="comments", title=getattr(subject, "title", ""))
-    require(actor, "conversations.post", thread)
-    return thread
 
 
 # --- the parts -----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def post_comment(subject, render: Callable[[CommentForm], str]):
     status = 400
     if form.validate_on_submit():
         try:
-            post = conversations.comment(current_user, subject, body=form.body.data, reply_to=_reply_to(form))
+            post = comment_sections.comment(current_user, subject, body=form.body.data, reply_to=_reply_to(form))
         except InvalidInput as err:
             fields = dict(err.fields)
             form.form_errors.extend(fields.pop("reply_to", []))  # about a hidden field: said above the form

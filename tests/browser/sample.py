@@ -10,7 +10,7 @@ from documents import pdf_bytes
 from factories import add_member, make_community, make_page, make_user
 from werkzeug.datastructures import FileStorage
 
-from globe.services import accounts, conversations, incubator, moderation, resources, wiki_pages
+from globe.services import accounts, comment_sections, conversations, incubator, moderation, resources, wiki_pages
 
 WIKI_TEXT = """Short games that teach letters and sounds.
 
@@ -127,7 +127,7 @@ def discussion_in(community, facilitator, page):
     reply = conversations.reply(member, thread, body="Start with the *clapping* game, then rhymes.")
     moderation.moderate_thread(facilitator, thread, "pin", reason="Asked every term")
     moderation.flag_post(member, thread.posts[0], reason="Links to a page that is not ready yet")
-    conversations.comment(member, page, body="We played this on Monday: the pupils loved it.")
+    comment_sections.comment(member, page, body="We played this on Monday: the pupils loved it.")
     return thread, reply
 
 

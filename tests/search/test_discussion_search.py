@@ -16,7 +16,7 @@ from globe.models import User
 from globe.models.base import utcnow
 from globe.permissions import Anonymous
 from globe.search.documents import count_documents
-from globe.services import communities, conversations, search
+from globe.services import comment_sections, communities, conversations, search
 from globe.services.accounts import SYSTEM
 from globe.services.search import queue_for_indexing
 from globe.urls import thread_path
@@ -104,7 +104,7 @@ def test_hidden_deleted_and_comment_threads_are_never_indexed(staffroom):
     deleted = ask(ana, public, "Deleted yodel", "Words of a deleted thread.")
     conversations.delete_post(ana, conversations.thread_posts(ana, deleted).posts[0])
     page = make_page(public, "Phonics", "A page.", author=ana)
-    conversations.comment(bo, page, body="A yodel in the comments.")
+    comment_sections.comment(bo, page, body="A yodel in the comments.")
     kept = ask(bo, public, "Kept yodel", "Still here.")
     gone = conversations.reply(ana, kept, body="A vanishing ocelot.")
     conversations.delete_post(ana, gone)

@@ -4,7 +4,7 @@ import pytest
 from factories import add_member, make_community, make_page, make_user
 
 from globe.permissions import Anonymous, visible_scope
-from globe.services import conversations, resources, thanks
+from globe.services import comment_sections, conversations, resources, thanks
 from globe.services.contributions import contributions_of, thanks_received
 
 
@@ -25,7 +25,7 @@ def mei(app):
         resource = resources.add_resource(mei, community, url="https://example.org/x", title=f"{word} cards")
         for target in (reply, page, resource):
             thanks.thank(friend, target)
-        conversations.comment(mei, page, body="A note")
+        comment_sections.comment(mei, page, body="A note")
         assert thread.post_count == 1
     return mei, friend, secret
 

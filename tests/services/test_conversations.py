@@ -9,7 +9,7 @@ from globe.extensions import db
 from globe.models import ModerationEntry, Post, Thanks, Thread
 from globe.models.base import utcnow
 from globe.permissions import Anonymous, can
-from globe.services import accounts, conversations, following, incubator, notifications, thanks
+from globe.services import accounts, comment_sections, conversations, following, incubator, notifications, thanks
 
 
 def told(user, kind: str = "") -> list[str]:
@@ -214,9 +214,9 @@ def test_a_new_account_writes_a_limited_number_of_posts_an_hour(club, app):
 def test_comments_on_a_page_make_one_thread_visible_like_the_page(club):
     community, ana, bo, fay = club
     page = make_page(community, "Warm-ups", author=fay)
-    first = conversations.comment(bo, page, body="Nice page, @Ana_Lima")
-    second = conversations.comment(ana, page, body="Thanks", reply_to=first)
-    thread = conversations.comments_of(page)
+    first = comment_sections.comment(bo, page, body="Nice page, @Ana_Lima")
+    second = comment_sections.comment(ana, page, body="Thanks", reply_to=first)
+    thread = comment_sections.comments_of(page)
     assert first.thread_id == second.thread_id == thread.id and thread.kind == "comments"
     assert conversations.post_url(first) == f"/c/club/wiki/{page.slug}#post-1"
     assert told(ana, "conversations.mention") == ["Bo mentioned you in “Warm-ups”"]
@@ -229,18 +229,18 @@ def test_comments_need_a_login_and_refused_ones_leave_no_thread(club):
     community, ana, _bo, fay = club
     page = make_page(community, "Warm-ups", author=fay)
     with pytest.raises(Unauthorized):
-        conversations.comment(Anonymous(), page, body="Hi")
+        comment_sections.comment(Anonymous(), page, body="Hi")
     with pytest.raises(InvalidInput):
-        conversations.comment(ana, page, body="")
-    assert conversations.comments_of(page) is None
+        comment_sections.comment(ana, page, body="")
+    assert comment_sections.comments_of(page) is None
 
 
 def test_a_proposals_comments_are_its_team_and_admins_business_not_its_communitys_facilitators(club):
     community, ana, bo, fay = club
     proposal = incubator.create_proposal(ana, community=community.slug, title="Reading buddies",
                                          summary="Pairs of readers")
-    comment = conversations.comment(ana, proposal, body="Private idea")
-    thread = conversations.comments_of(proposal)
+    comment = comment_sections.comment(ana, proposal, body="Private idea")
+    thread = comment_sections.comments_of(proposal)
     assert thread.community_id is None
     for not_on_the_team in (fay, bo):
         with pytest.raises(NotFound):

@@ -6,7 +6,7 @@ from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from globe.extensions import db
 from globe.models import MentorConflict, MentorProfile
 from globe.permissions import Anonymous
-from globe.services import conversations, incubator, mentoring, notifications, search
+from globe.services import comment_sections, incubator, mentoring, notifications, search
 
 FIELDS = {"title": "Online speaking course for nurses", "summary": "A 6-week course",
           "description": "Weekly **speaking** tasks", "needs": "course design, publishing"}
@@ -152,14 +152,14 @@ def test_team_invitation_and_discussion(people):
     proposal = incubator.create_proposal(people["lead"], team=[people["outsider"].id], **FIELDS)
     assert incubator.get_proposal(people["outsider"], proposal.id) == proposal  # invited: may read, to decide
     with pytest.raises(PermissionDenied):
-        conversations.comment(people["outsider"], proposal, body="not yet on the team")
+        comment_sections.comment(people["outsider"], proposal, body="not yet on the team")
     with pytest.raises(NotFound):
         incubator.get_proposal(make_user(), proposal.id)
     incubator.accept_team_invitation(people["outsider"], proposal)
     assert incubator.get_proposal(people["outsider"], proposal.id) == proposal
-    conversations.comment(people["outsider"], proposal, body="I can write week 2")
+    comment_sections.comment(people["outsider"], proposal, body="I can write week 2")
     with pytest.raises(PermissionDenied):
-        conversations.comment(make_user(), proposal, body="hi")
+        comment_sections.comment(make_user(), proposal, body="hi")
     with pytest.raises(InvalidInput):
         incubator.create_proposal(people["lead"], team=[999999], **FIELDS)
 

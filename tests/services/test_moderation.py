@@ -8,7 +8,7 @@ from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Una
 from globe.extensions import db
 from globe.models.conversations import ModerationEntry, PostFlag
 from globe.permissions import Anonymous
-from globe.services import conversations, moderation, notifications, search
+from globe.services import comment_sections, conversations, moderation, notifications, search
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ def test_flags_on_proposal_comments_wait_for_the_site_admins(club):
     _community, ana, bo, fay = club
     admin = make_admin()
     proposal = incubator.create_proposal(ana, title="Reading circles", summary="Circles for shy readers")
-    comment = conversations.comment(ana, proposal, body="Our plan")
+    comment = comment_sections.comment(ana, proposal, body="Our plan")
     with pytest.raises(NotFound):
         moderation.flag_post(bo, comment, reason="Not on the team")
     moderation.flag_post(admin, comment, reason="Check this")

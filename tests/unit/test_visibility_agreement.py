@@ -12,6 +12,7 @@ from globe.models import Community, Proposal, Resource, Thread, WikiPage
 from globe.models.base import utcnow
 from globe.permissions import COMMUNITY_CONTENT, PROPOSAL, THREAD, WIKI_PAGE, Anonymous, can, visible_scope
 from globe.services import (
+    comment_sections,
     communities,
     conversations,
     incubator,
@@ -96,10 +97,10 @@ def _build(kind: str, cops, people):
         return _board_thread(people["member"], cop, word, hidden=kind.startswith("hidden")), word
     if kind == "comments on a members-only wiki page":
         page = make_page(cop, f"Talk {word}x", "A page to talk about.", author=people["editor"])
-        return conversations.comment(people["member"], page, body=f"A comment on {word}.").thread, word
+        return comment_sections.comment(people["member"], page, body=f"A comment on {word}.").thread, word
     if kind == "comments on a draft proposal":
         proposal = _proposal(people, "zqcommentedproposal", showcased=False)
-        return conversations.comment(people["member"], proposal, body=f"A comment on {word}.").thread, word
+        return comment_sections.comment(people["member"], proposal, body=f"A comment on {word}.").thread, word
     if kind.endswith("resource"):
         return resources.add_resource(people["member"], cop, url="https://example.org/lesson",
                                       title=f"Lesson {word}"), word

@@ -7,7 +7,7 @@ from factories import add_member, make_community, make_page, make_user
 
 from globe.extensions import db
 from globe.models import Post, Thanks, Thread
-from globe.services import conversations, incubator, resources, thanks
+from globe.services import comment_sections, incubator, resources, thanks
 
 
 def member_of(community, make_web, name="Ana Lima", email="ana@example.org"):
@@ -59,7 +59,7 @@ def test_a_member_comments_on_a_resource(make_web, app):
     assert response.headers["Location"].endswith(f"{url}#post-1")
     html = browser.get(url).get_data(as_text=True)
     assert '<article class="post" id="post-1"' in html and "Printed them for Monday." in html
-    assert conversations.comments_of(resource).post_count == 1
+    assert comment_sections.comments_of(resource).post_count == 1
 
 
 def make_user_in(community, role="member"):
@@ -92,8 +92,8 @@ def test_outsiders_of_a_members_only_community_reach_neither_the_page_nor_its_co
     page = make_page(secret, "Hidden plans")
     member = make_user_in(secret)
     resource = link_resource(secret, member, title="Secret cards")
-    conversations.comment(member, page, body="distinctive-comment-word")
-    conversations.comment(member, resource, body="another-secret-comment")
+    comment_sections.comment(member, page, body="distinctive-comment-word")
+    comment_sections.comment(member, resource, body="another-secret-comment")
     make_user("Olga", email="olga@example.org")
     outsider = make_web()
     outsider.login("olga@example.org")
@@ -110,7 +110,7 @@ def test_outsiders_of_a_members_only_community_reach_neither_the_page_nor_its_co
 def test_a_showcased_proposals_comments_stay_with_its_team(make_web, app):
     lead = make_user("Lena Lead")
     proposal = proposal_with_team(lead)
-    conversations.comment(lead, proposal, body="team-only-remark")
+    comment_sections.comment(lead, proposal, body="team-only-remark")
     proposal.status = "launched"  # in the public showcase
     db.session.commit()
     make_user("Olga", email="olga@example.org")
@@ -122,7 +122,7 @@ def test_a_showcased_proposals_comments_stay_with_its_team(make_web, app):
     assert "team-only-remark" not in html and 'id="comments"' not in html
     assert "team-only-remark" not in make_web().get(url).get_data(as_text=True)
     assert visitor.post(f"{url}/comments", {"body": "me too"}, token_from=url).status_code == 403
-    assert conversations.comments_of(proposal).post_count == 1
+    assert comment_sections.comments_of(proposal).post_count == 1
 
 
 def test_script_in_a_comment_is_shown_as_text(make_web, app):
@@ -173,7 +173,7 @@ def test_comments_are_paginated_with_plain_links(make_web, app):
     page = make_page(club, "Warm-ups")
     ana, browser = member_of(club, make_web)
     for n in range(1, 4):
-        conversations.comment(ana, page, body=f"comment number {n}")
+        comment_sections.comment(ana, page, body=f"comment number {n}")
     url = f"/c/club/wiki/{page.slug}"
     first = browser.get(url).get_data(as_text=True)
     assert "comment number 1" in first and "comment number 3" not in first
@@ -213,7 +213,7 @@ def test_anonymous_readers_of_a_cached_page_see_new_comments_and_thanks(make_web
     visitor = make_web()
     assert "No comments yet" in visitor.get(url).get_data(as_text=True)
     assert "No comments yet" in visitor.get(url).get_data(as_text=True)  # now from the page cache
-    conversations.comment(ana, page, body="fresh-comment-word")
+    comment_sections.comment(ana, page, body="fresh-comment-word")
     assert "fresh-comment-word" in visitor.get(url).get_data(as_text=True)
     other = make_page(club, "Circles")
     visitor.get(f"/c/club/wiki/{other.slug}")

@@ -9,7 +9,7 @@ from factories import add_member, make_community, make_page, make_user
 from globe.extensions import db
 from globe.models import Post, Thread
 from globe.models.base import utcnow
-from globe.services import conversations
+from globe.services import comment_sections, conversations
 
 
 @pytest.fixture
@@ -256,7 +256,7 @@ def test_the_author_follows_the_discussion_and_finds_it_among_what_they_follow(c
 def test_post_routes_serve_comments_too_and_lead_back_to_what_they_are_about(club, make_web):
     community, ana, _bo, _fay = club
     page = make_page(community, "Warm-ups")
-    comment = conversations.comment(ana, page, body="Nice page")
+    comment = comment_sections.comment(ana, page, body="Nice page")
     ana_browser = signed_in(make_web, "ana@example.org")
     assert ana_browser.get(f"/posts/{comment.id}").headers["Location"] == "/c/club/wiki/warm-ups#post-1"
     form = text(ana_browser.get(f"/posts/{comment.id}/edit"))
