@@ -3,7 +3,7 @@ and proposals, made of the same posts: written, replied to (quoting), edited (ea
 their authors and restored by moderators; a question's accepted answer; mentions and replies told to people.
 
 Who may do what is permissions' ("conversations.*", "posts.*"); moderation (pin, lock, hide, flags) is in
-services.moderation and thanks in services.thanks."""
+services.moderation, thanks in services.thanks, and each subject's comment thread in services.comment_sections."""
 from __future__ import annotations
 
 from dataclasses import dataclass
