@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import PermissionDenied, Unauthorized
+from ..errors import NotFound, PermissionDenied, Unauthorized
 from ..extensions import db
 from ..models import Community, Post, Thanks, Thread, WikiPage
 from ..permissions import can, require
@@ -25,7 +25,10 @@ def comments_of(subject) -> Thread | None:
 
 
 def comment(actor, subject, *, body: str, reply_to: Post | None = None) -> Post:
-    """A comment on a wiki page, resource or proposal: a reply in its comment thread, made with the first one."""
+    """A comment on a wiki page, resource or proposal: a reply in its comment thread, made with the first one.
+    A deleted page or a resource in the bin takes no comments."""
+    if getattr(subject, "is_deleted", False):
+        raise NotFound("There is nothing here to comment on.")
     thread = comments_of(subject)
     if thread is not None:
         return conversations.reply(actor, thread, body=body, reply_to=reply_to)

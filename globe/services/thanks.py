@@ -93,8 +93,8 @@ def _seen_as(target):
 def _check(actor, target) -> None:
     if not actor.is_authenticated or not may_see(actor, target=_seen_as(target)):
         raise NotFound("Nothing to thank here.")
-    if isinstance(target, Post) and (target.is_deleted or target.is_hidden):
-        raise NotFound("No such post.")
+    if target.is_deleted or (isinstance(target, Post) and target.is_hidden):  # a page or resource in its bin too
+        raise NotFound("Nothing to thank here.")
     require(actor, "conversations.thank", target)
     if actor.id == receiver_id(target):
         raise InvalidInput({"thanks": ["You cannot thank yourself."]})

@@ -9,7 +9,16 @@ from globe.extensions import db
 from globe.models import ModerationEntry, Post, Thanks, Thread
 from globe.models.base import utcnow
 from globe.permissions import Anonymous, can
-from globe.services import accounts, comment_sections, conversations, following, incubator, notifications, thanks
+from globe.services import (
+    accounts,
+    comment_sections,
+    conversations,
+    following,
+    incubator,
+    notifications,
+    thanks,
+    wiki_pages,
+)
 
 
 def told(user, kind: str = "") -> list[str]:
@@ -272,3 +281,14 @@ def test_links_of_an_unconfirmed_account_are_shown_as_text_and_a_confirmed_ones_
     assert "spam.example" in spam.body_html and 'href="https://spam.example' not in spam.body_html
     assert 'href="/c/club/wiki/' in spam.body_html  # links inside Globe stay links
     assert 'href="https://spam.example/"' in trusted.body_html
+
+
+def test_a_deleted_page_takes_no_comments_and_no_thanks(club):
+    community, _ana, bo, fay = club
+    page = make_page(community, "Warm-ups", author=fay)
+    wiki_pages.delete_page(fay, page)
+    with pytest.raises(NotFound):
+        comment_sections.comment(bo, page, body="Still there?")
+    with pytest.raises(NotFound):
+        thanks.thank(bo, page)
+    assert comment_sections.comments_of(page) is None
