@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from ..db import transaction
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Community
+from ..models import Community, Thread
 from ..models.base import utcnow
 from ..models.resources import Resource
 from ..permissions import can, require
@@ -71,5 +71,7 @@ def purge_bin(now: datetime | None = None) -> int:
         for resource in expired:
             for key in {version.storage_key for version in resource.versions}:
                 tx.after_commit(delete_if_unused, key)
+            db.session.execute(delete(Thread).where(Thread.subject_type == "resource",
+                                                    Thread.subject_id == resource.id))  # its comments go too
             db.session.delete(resource)
     return len(expired)

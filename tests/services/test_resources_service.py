@@ -11,9 +11,10 @@ from werkzeug.datastructures import FileStorage
 from globe.backends import get_storage
 from globe.errors import InvalidInput, NotFound, PermissionDenied, TooLarge, UnsupportedType
 from globe.extensions import db
+from globe.models import Post, Thread
 from globe.models.base import utcnow
 from globe.models.resources import Resource
-from globe.services import resource_bin, resources, search
+from globe.services import comment_sections, resource_bin, resources, search
 from globe.services.resources import DuplicateResource
 
 META = {"title": "Past simple board game", "description": "**Fun** practice", "tags": "grammar, games",
@@ -237,3 +238,12 @@ def test_levels_read_in_cefr_order(cop, member):
     resource = resources.add_resource(member, cop, url="https://example.org/x",
                                       **{**META, "levels": ["b1", "pre-a1", "a2"]})
     assert resource.values("level") == ["pre-a1", "a2", "b1"]
+
+
+def test_purging_a_resource_takes_its_comments_with_it(cop, member, app):
+    resource = resources.add_resource(member, cop, upload=upload(b"with comments", "e.txt"), **META)
+    comment_sections.comment(member, resource, body="Worked well with my B1 class.")
+    resources.delete_resource(member, resource)
+    later = utcnow() + timedelta(days=resource_bin.BIN_DAYS, minutes=1)
+    assert resource_bin.purge_bin(now=later) == 1
+    assert db.session.query(Thread).count() == 0 and db.session.query(Post).count() == 0
