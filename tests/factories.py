@@ -48,3 +48,13 @@ def make_page(community, title: str, body: str = "Some text.", *, author=None, t
         author = make_user()
         add_member(community, author, "editor")
     return wiki_pages.create_page(author, community, title=title, body=body, tags=tags).page
+
+
+def make_club(first_name: str = "Ana Lima"):
+    """A members-only community "club" with two members and a facilitator: (community, first, bo, fay)."""
+    community = make_community("club", name="Speaking club", visibility="members")
+    first, bo, fay = make_user(first_name), make_user("Bo"), make_user("Fay")
+    add_member(community, first)
+    add_member(community, bo)
+    add_member(community, fay, "facilitator")
+    return community, first, bo, fay

@@ -211,8 +211,6 @@ def start_thread(actor, community: Community, *, kind: str, title: str, body: st
     with transaction():
         thread = Thread(community=community, kind=kind, story_type=story_type, title=title, tags=parse_tags(tags),
                         author_id=actor.id, created_at=now, last_posted_at=now)
-        db.session.add(thread)
-        db.session.flush()
         post, mentioned = _add_post(actor, thread, body, reply_to=None, now=now)
         following.follow_automatically(actor, thread)
         following.tell_followers("conversations.new_thread", f"{actor.display_name} started a discussion in "
@@ -380,8 +378,8 @@ def _check_posting_rate(actor) -> None:
 
 
 def _add_post(actor, thread: Thread, body: str, *, reply_to: Post | None, now) -> tuple[Post, list[User]]:
-    """The next post of the thread, and the people it mentions; its number is taken with one UPDATE, so two
-    writers never get the same."""
+    """The next post of the thread (saved first if new), and the people it mentions; its number is taken with
+    one UPDATE, so two writers never get the same."""
     if thread.id is None:
         db.session.add(thread)
         db.session.flush()

@@ -1,7 +1,7 @@
 """Moderation through /api/v1: flagging a post (once, with a reason), moderating threads and posts, and the
 moderation log, for moderators only, with problem+json refusals."""
 import pytest
-from factories import add_member, make_community, make_user
+from factories import make_club, make_community, make_user
 
 from globe.services import accounts, conversations
 
@@ -12,11 +12,7 @@ def token_of(user) -> str:
 
 @pytest.fixture
 def club(app):
-    community = make_community("club", name="Speaking club", visibility="members")
-    ana, bo, fay = make_user("Ana"), make_user("Bo"), make_user("Fay")
-    add_member(community, ana)
-    add_member(community, bo)
-    add_member(community, fay, "facilitator")
+    community, ana, bo, fay = make_club("Ana")
     thread = conversations.start_thread(ana, community, kind="question", title="Warm-ups?", body="Ideas please")
     post = conversations.reply(bo, thread, body="Buy my course")
     return community, thread, post, {"ana": token_of(ana), "bo": token_of(bo), "fay": token_of(fay)}

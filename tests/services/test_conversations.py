@@ -2,7 +2,7 @@
 only to those who can see the thread, accepted answers, edits kept, deletions restorable, thanks once, the
 new-account posting limit, and comments on pages, resources and proposals."""
 import pytest
-from factories import PASSWORD, add_member, make_community, make_page, make_user
+from factories import PASSWORD, add_member, make_club, make_community, make_page, make_user
 
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooManyAttempts, Unauthorized
 from globe.extensions import db
@@ -28,12 +28,7 @@ def told(user, kind: str = "") -> list[str]:
 
 @pytest.fixture
 def club(app):
-    community = make_community("club", name="Speaking club", visibility="members")
-    ana, bo, fay = make_user("Ana Lima"), make_user("Bo"), make_user("Fay")
-    add_member(community, ana)
-    add_member(community, bo)
-    add_member(community, fay, "facilitator")
-    return community, ana, bo, fay
+    return make_club()
 
 
 def ask(actor, community, title="How do you start a lesson?", body="I need warm-ups.", **fields):

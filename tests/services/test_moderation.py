@@ -2,7 +2,7 @@
 moderates (search follows), hidden threads and posts, flags once per person, the automatic hiding at the
 threshold and the facilitator's decision."""
 import pytest
-from factories import add_member, make_community, make_user
+from factories import add_member, make_club, make_community, make_user
 
 from globe.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthorized
 from globe.extensions import db
@@ -13,12 +13,7 @@ from globe.services import comment_sections, conversations, moderation, notifica
 
 @pytest.fixture
 def club(app):
-    community = make_community("club", name="Speaking club", visibility="members")
-    ana, bo, fay = make_user("Ana Lima"), make_user("Bo"), make_user("Fay")
-    add_member(community, ana)
-    add_member(community, bo)
-    add_member(community, fay, "facilitator")
-    return community, ana, bo, fay
+    return make_club()
 
 
 def ask(actor, community, title="How do you start a lesson?", body="I need warm-ups."):
