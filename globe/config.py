@@ -52,6 +52,8 @@ DEFAULTS: dict[str, object] = {
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
     "SITE_NAME": "Globe",
+    "SITE_TIMEZONE": "UTC",  # the IANA zone times are shown in for visitors and people who chose none
+    "MEETING_MAX_OCCURRENCES": 52,  # a recurring meeting with no end (or a later one) stops after this many
     "API_MAX_PER_PAGE": 100,
     "TOKEN_DEFAULT_DAYS": 90,
     "PASSWORD_RESET_HOURS": 2,  # a "forgot your password?" link works once, for this long

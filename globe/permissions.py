@@ -55,6 +55,7 @@ READ_ACTIONS = frozenset({
     "communities.view_content", "communities.view_members", "wiki.read", "wiki.read_page", "wiki.view_deleted",
     "resources.view", "proposals.view", "proposals.read_private", "reviews.read_private_notes",
     "mentors.view_queue", "conversations.view", "conversations.view_hidden",
+    "meetings.view",
 })  # every other action changes something: add a new reading action here, or limited tokens are refused it
 
 
@@ -100,7 +101,7 @@ def roles_at_least(role: str) -> tuple[str, ...]:
 
 
 def by_rank(role: str | None) -> int:
-    """Sort key putting facilitators first, then editors, then members."""
+    """Sort key putting facilitators first, then organisers, editors, members."""
     return -COMMUNITY_ROLE_RANK.get(role or "", 0)
 
 
@@ -397,6 +398,14 @@ def moderates_thread(actor, target) -> bool:
     return moderates_community(actor, target)
 
 
+def owns_action_point(actor, action_point) -> bool:
+    """The person an action point was given to."""
+    return bool(actor.is_authenticated and action_point is not None and action_point.owner_id == actor.id)
+
+
+organises = writes(site_admin, at_least("organiser"))
+
+
 def wrote(actor, target) -> bool:
     """The author of a post or of a thread."""
     return bool(actor.is_authenticated and target is not None and target.author_id == actor.id)
@@ -441,7 +450,7 @@ RULES: dict[str, Rule] = {
     "conversations.view": THREAD.rule,
     "conversations.view_hidden": moderates_thread,
     "conversations.start": member_writes,
-    "conversations.announce": writes(site_admin, at_least("facilitator")),
+    "conversations.announce": organises,
     "conversations.post": posts_in_thread,
     "conversations.moderate": moderates_thread,
     "conversations.accept": any_of(moderates_thread, all_of(wrote, posts_in_thread)),
@@ -450,6 +459,11 @@ RULES: dict[str, Rule] = {
     "posts.restore": moderates_thread,
     "conversations.thank": posts(logged_in),
     "conversations.flag": posts(logged_in),
+    "meetings.view": view_content,  # a meeting, its agenda, replies and action points: like its community's content
+    "meetings.schedule": organises,  # also change, cancel, decide on agenda topics, record attendance, take notes
+    "meetings.propose_topic": member_writes,
+    "meetings.rsvp": member_writes,
+    "action_points.update": any_of(organises, all_of(owns_action_point, member_writes)),
 }
 
 
@@ -478,13 +492,20 @@ REFUSALS: dict[str, str] = {
     "mentors.view_queue": "Only mentors have a mentoring queue.",
     "conversations.view": "This discussion is for the community's members: ask to join it.",
     "conversations.start": "Join the community to start a discussion in it.",
-    "conversations.announce": "Only the community's facilitators can post announcements.",
+    "conversations.announce": "Only the community's organisers and facilitators can post announcements.",
     "conversations.post": "Join the community to take part in its discussions.",
     "conversations.moderate": "Only the community's facilitators can moderate its discussions.",
     "conversations.accept": "Only the person who asked and the community's facilitators can accept an answer.",
     "posts.edit": "Only the person who wrote a post can edit it.",
     "posts.delete": "Only the person who wrote a post and the community's facilitators can delete it.",
     "posts.restore": "Only the community's facilitators can restore a post.",
+    "meetings.view": "This community's meetings are for its members: ask to join it.",
+    "meetings.schedule": "Only the community's organisers and facilitators can arrange its meetings: a facilitator "
+                         "can make you an organiser.",
+    "meetings.propose_topic": "Join the community to propose topics for its meetings.",
+    "meetings.rsvp": "Join the community to say whether you will come.",
+    "action_points.update": "Only the person an action point was given to and the community's organisers can "
+                            "change it.",
 }
 TOKEN_LIMIT_REFUSAL = ("This token is limited to some communities: it can change nothing outside them. "
                        "Create a token for this community (or for all of them) on your profile.")

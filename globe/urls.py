@@ -35,6 +35,14 @@ def board_path(community_slug: str) -> str:
     return f"/c/{community_slug}/discussions"
 
 
+def meeting_path(meeting_id: int) -> str:
+    return f"/meetings/{meeting_id}"
+
+
+def community_meetings_path(community_slug: str) -> str:
+    return f"/c/{community_slug}/meetings"
+
+
 def project_path(proposal_id: int) -> str:
     return f"/incubator/{proposal_id}"
 

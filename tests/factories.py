@@ -58,3 +58,15 @@ def make_club(first_name: str = "Ana Lima"):
     add_member(community, bo)
     add_member(community, fay, "facilitator")
     return community, first, bo, fay
+
+
+def plan_meeting(community, organiser=None, *, title: str = "Speaking club meeting", start: str = "2027-03-16T18:00",
+                 minutes: int = 60, timezone: str = "Europe/London", repeat: str | None = None,
+                 count: int | None = None, **fields):
+    """A meeting scheduled by an organiser of the CoP (made organiser if needed): the services' Scheduled."""
+    from globe.services import meetings
+    if organiser is None:
+        organiser = make_user()
+        add_member(community, organiser, "organiser")
+    plan = meetings.check_plan(title=title, start=start, minutes=minutes, timezone=timezone, **fields)
+    return meetings.schedule(organiser, community, plan, repeat=repeat, count=count)

@@ -15,6 +15,7 @@ from .incubator import (
 from .invitations import Invitation
 from .invite_links import InviteLink
 from .login_throttle import LoginDevice, LoginFailure, LoginWarning, SignInLink
+from .meetings import ActionPoint, AgendaItem, CalendarFeed, Meeting, MeetingRsvp, MeetingSeries
 from .notifications import DigestRun, Follow, Notification, NotificationEvent, NotificationSetting
 from .oai import OaiTombstone
 from .outbox import OutboxMessage
@@ -31,9 +32,10 @@ from .wiki_pages import (
                         WikiRevision,
 )
 
-__all__ = ["ApiToken", "Assignment", "Board", "BoardItem", "Community", "DigestRun", "Follow", "IdempotencyKey",
-           "Invitation", "InviteLink", "KnowledgeBaseComment", "KnowledgeBaseRequest", "LoginDevice", "LoginFailure",
-           "LoginWarning", "Membership", "MentorConflict", "MentorProfile", "ModerationEntry", "Notification",
+__all__ = ["ActionPoint", "AgendaItem", "ApiToken", "Assignment", "Board", "BoardItem", "CalendarFeed", "Community",
+           "DigestRun", "Follow", "IdempotencyKey", "Invitation", "InviteLink", "KnowledgeBaseComment",
+           "KnowledgeBaseRequest", "LoginDevice", "LoginFailure", "LoginWarning", "Meeting", "MeetingRsvp",
+           "MeetingSeries", "Membership", "MentorConflict", "MentorProfile", "ModerationEntry", "Notification",
            "NotificationEvent", "NotificationSetting", "OaiTombstone", "OutboxMessage", "Post", "PostFlag",
            "PostRevision", "Proposal", "RecoveryCode", "Resource", "ResourceLabel", "ResourceVersion", "Review",
            "SearchDrainLease", "SearchQueueItem", "SignInLink", "TeamMember", "Thanks", "Thread", "TimelineEvent",

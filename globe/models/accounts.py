@@ -23,6 +23,7 @@ class User(UserMixin, db.Model):
     expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     country: Mapped[str] = mapped_column(String(80), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="")  # an IANA zone; "": the site's (SITE_TIMEZONE)
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_mentor: Mapped[bool] = mapped_column(default=False)
     is_curator: Mapped[bool] = mapped_column(default=False)

@@ -11,7 +11,7 @@ from .base import UTCDateTime, utcnow
 
 POLICIES = ("open", "request", "invite")
 VISIBILITIES = ("public", "members")
-ROLES = ("member", "editor", "facilitator")  # ordered: each includes the ones before it
+ROLES = ("member", "editor", "organiser", "facilitator")  # ordered: each includes the ones before it
 STATUSES = ("active", "pending", "invited", "declined")
 
 

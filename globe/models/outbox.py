@@ -28,6 +28,9 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str] = mapped_column(String(250))  # fixed when queued: a resent copy carries the same
     # The one-click unsubscribe address (RFC 8058) for the List-Unsubscribe headers; None: no such headers.
     list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
+    # An iCalendar invitation sent with the message (text/calendar; method=REQUEST or CANCEL), or None.
+    calendar_ics: Mapped[str | None] = mapped_column(Text)
+    calendar_method: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)

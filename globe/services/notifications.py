@@ -18,7 +18,7 @@ from sqlalchemy import false, func, insert, or_, select, update
 from ..db import transaction
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Community, Proposal, Resource, Thread, WikiPage
+from ..models import Community, Meeting, Proposal, Resource, Thread, WikiPage
 from ..models.base import utcnow
 from ..models.notifications import CHANNELS, Notification, NotificationSetting
 from ..permissions import membership_scope, who_can
@@ -75,6 +75,13 @@ KINDS: dict[str, Kind] = {
     "conversations.thanks": Kind("Someone thanks your post, resource or page", "daily",
                                  collapsed="{subject} was thanked {count} times by {people}"),
     "conversations.flag": Kind("A post is flagged in a community you facilitate", "immediately"),
+    "meetings.invitation": Kind("A meeting in your community is scheduled, changed or cancelled (with a calendar "
+                                "invitation)", "immediately"),
+    "meetings.reminder": Kind("A reminder the day before and an hour before a meeting you may attend",
+                              "immediately"),
+    "meetings.agenda": Kind("A topic is proposed for a meeting you organise, or yours is accepted", "daily",
+                            collapsed="{count} topics proposed for {subject}"),
+    "meetings.action_point": Kind("An action point is given to you", "immediately"),
 }
 # What each kind of target is, and the permission a person needs to be told of it.
 TARGETS: dict[str, tuple[type, str]] = {
@@ -83,6 +90,7 @@ TARGETS: dict[str, tuple[type, str]] = {
     "resource": (Resource, "resources.view"),
     "proposal": (Proposal, "proposals.view"),
     "thread": (Thread, "conversations.view"),
+    "meeting": (Meeting, "meetings.view"),
 }
 
 
@@ -170,7 +178,7 @@ def _collapse_into(people: list, kind: str, key: str, actor, now: datetime) -> s
 def _write(people: list, kind: str, message: str, *, url: str, actor, community, target, subject: str,
            collapse_key: str | None, now: datetime) -> None:
     """A new notice for each of these people, in one INSERT; emailed now to those who chose "immediately"."""
-    if community is None and isinstance(target, WikiPage | Resource | Thread):  # seen through their community
+    if community is None and isinstance(target, WikiPage | Resource | Thread | Meeting):  # seen through their community
         community = target.community
     actor_id = getattr(actor, "id", None)
     notice = {"kind": kind, "message": message[:500], "subject": subject[:200], "url": url[:300],
