@@ -21,7 +21,8 @@ from .oai import tombstones as oai_tombstones
 from .search import queue_community_content
 from .validation import SLUG_RE, Checker, shorten
 
-ROLE_WITH_ARTICLE = {"member": "a member", "editor": "an editor", "facilitator": "a facilitator"}
+ROLE_WITH_ARTICLE = {"member": "a member", "editor": "an editor", "organiser": "an organiser",
+                     "facilitator": "a facilitator"}
 
 # --- reading ---------------------------------------------------------------------------------
 
